@@ -1,0 +1,95 @@
+//! Accounts: people's accounts, their global role, and their memberships of
+//! public bodies. (Sign-in, sessions and invitations build on this.)
+
+pub mod domain;
+pub mod store;
+
+use std::sync::Arc;
+
+use kernel::authz::Role;
+use kernel::db::{AnyConnection, MigrationSet};
+use kernel::{Capability, SeedContext, Seeds};
+
+static SQLITE: sqlx::migrate::Migrator = sqlx::migrate!("migrations/sqlite");
+static POSTGRES: sqlx::migrate::Migrator = sqlx::migrate!("migrations/postgres");
+
+pub const MIGRATIONS: MigrationSet = MigrationSet {
+    sqlite: &SQLITE,
+    postgres: &POSTGRES,
+};
+
+/// The password of every demo account (they are marked as demo; never load the
+/// demo data into a production database).
+pub const DEMO_PASSWORD: &str = "apertura-demo-2026";
+
+/// Demo accounts: `(e-mail, name, global role, body slug and body role)`.
+pub const DEMO_USERS: [(&str, &str, Role, Option<(&str, Role)>); 4] = [
+    (
+        "admin@apertura.example",
+        "Administración Infoem (demo)",
+        Role::PlatformAdmin,
+        None,
+    ),
+    (
+        "revision@apertura.example",
+        "Revisión Infoem (demo)",
+        Role::InstituteReviewer,
+        None,
+    ),
+    (
+        "enlace.zacazonapan@apertura.example",
+        "Unidad de Transparencia de Zacazonapan (demo)",
+        Role::Citizen,
+        Some(("ayuntamiento-de-zacazonapan", Role::BodyAdmin)),
+    ),
+    (
+        "ciudadana@apertura.example",
+        "Ciudadana (demo)",
+        Role::Citizen,
+        None,
+    ),
+];
+
+struct AccountSeeds;
+
+#[async_trait::async_trait]
+impl Seeds for AccountSeeds {
+    async fn demo(&self, conn: &mut AnyConnection, ctx: &SeedContext) -> Result<(), sqlx::Error> {
+        for (email, name, role, membership) in DEMO_USERS {
+            let Ok(email) = domain::Email::parse(email) else {
+                continue;
+            };
+            let new = store::NewUser {
+                email,
+                display_name: name,
+                password: DEMO_PASSWORD,
+                role,
+                is_demo: true,
+                confirmed: true,
+            };
+            let id = match store::create_user(conn, &ctx.actor, &new).await {
+                Ok(id) => id,
+                // An operator already created this address: leave it alone.
+                Err(store::StoreError::Invalid(domain::AccountError::EmailTaken(_))) => continue,
+                Err(store::StoreError::Invalid(e)) => {
+                    return Err(sqlx::Error::Protocol(e.to_string()))
+                }
+                Err(store::StoreError::Db(e)) => return Err(e),
+            };
+            if let Some((slug, body_role)) = membership {
+                if let Some(body) = directory::store::body_by_slug(conn, slug).await? {
+                    store::add_membership(conn, &ctx.actor, id, body.id, body_role).await?;
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+pub fn capability() -> Capability {
+    Capability {
+        migrations: Some(MIGRATIONS),
+        seeds: Some(Arc::new(AccountSeeds)),
+        ..Capability::new("accounts")
+    }
+}

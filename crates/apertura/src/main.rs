@@ -1,0 +1,320 @@
+//! `apertura`: the command line. Every subcommand answers errors with one
+//! Spanish line on standard error and a non-zero exit code.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::Context;
+use apertura::{bind, open_storage, platform, shutdown_signal, Application};
+use clap::{Parser, Subcommand};
+use kernel::authz::Actor;
+use kernel::config::{Config, LogFormat};
+use std::io::IsTerminal;
+
+/// Apertura: transparencia proactiva, datos abiertos y gobierno abierto (Infoem).
+#[derive(Parser)]
+#[command(name = "apertura", version, about)]
+struct Cli {
+    /// Archivo de configuración TOML (también APERTURA_CONFIG; por omisión ./apertura.toml si existe).
+    #[arg(long, global = true)]
+    config: Option<PathBuf>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Inicia el servidor web (y los trabajadores en segundo plano).
+    Serve {
+        /// Carga los datos de demostración si aún no están.
+        #[arg(long)]
+        demo: bool,
+    },
+    /// Ejecuta sólo trabajadores en segundo plano (para despliegues con varios procesos).
+    Worker,
+    /// Aplica las migraciones de la base de datos y los datos de referencia.
+    Migrate,
+    /// Tareas de administración.
+    Admin {
+        #[command(subcommand)]
+        command: AdminCommand,
+    },
+    /// Copia consistente de la base de datos y los archivos, aun con el servidor en marcha.
+    Backup {
+        /// Directorio nuevo (o vacío) donde guardar el respaldo.
+        #[arg(long)]
+        to: PathBuf,
+    },
+    /// Restaura un respaldo hecho con `apertura backup`.
+    Restore {
+        #[arg(long)]
+        from: PathBuf,
+        /// Reemplaza una base de datos que ya existe.
+        #[arg(long)]
+        force: bool,
+    },
+    /// Revisa la configuración y la conexión con la base de datos y el almacenamiento.
+    CheckConfig,
+}
+
+#[derive(Subcommand)]
+enum AdminCommand {
+    /// Crea una cuenta (p. ej. la primera cuenta de administración).
+    CreateUser {
+        #[arg(long)]
+        email: String,
+        /// platform-admin, institute-reviewer o citizen.
+        #[arg(long, default_value = "citizen")]
+        role: String,
+        /// Nombre a mostrar (por omisión, el correo).
+        #[arg(long)]
+        name: Option<String>,
+        /// Lee la contraseña de la entrada estándar; si no, se genera una y se muestra una vez.
+        #[arg(long)]
+        password_stdin: bool,
+    },
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let config = match Config::load(cli.config.as_deref()) {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("apertura: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    init_logging(config.log_format);
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("apertura: no se pudo iniciar: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match runtime.block_on(run(cli.command, config)) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("apertura: {}", one_line(&e));
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// The error and its causes, on one line, without repeating a cause that the
+/// message already includes.
+fn one_line(e: &anyhow::Error) -> String {
+    let mut out = String::new();
+    for cause in e.chain() {
+        let text = cause.to_string();
+        if out.contains(&text) {
+            continue;
+        }
+        if !out.is_empty() {
+            out.push_str(": ");
+        }
+        out.push_str(&text);
+    }
+    out.replace('\n', " ")
+}
+
+fn init_logging(format: LogFormat) {
+    let filter = tracing_subscriber::EnvFilter::try_from_env("APERTURA_LOG")
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,sqlx=warn,tower_http=info"));
+    let json = match format {
+        LogFormat::Json => true,
+        LogFormat::Text => false,
+        LogFormat::Auto => !std::io::stderr().is_terminal(),
+    };
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr);
+    let _ = if json {
+        builder.json().flatten_event(true).try_init()
+    } else {
+        builder.compact().try_init()
+    };
+}
+
+async fn run(command: Command, config: Config) -> anyhow::Result<ExitCode> {
+    match command {
+        Command::Serve { demo } => {
+            // Bind first: a taken port is reported before anything else happens.
+            let listener = bind(&config).await?;
+            let app = Application::open(config.clone()).await?;
+            if demo
+                && app
+                    .platform
+                    .seed_demo(&app.state.db, &config)
+                    .await
+                    .context("no se pudieron cargar los datos de demostración")?
+            {
+                eprintln!(
+                    "apertura: datos de demostración cargados; cuentas de demostración: {} (contraseña «{}»)",
+                    accounts::DEMO_USERS.iter().map(|u| u.0).collect::<Vec<_>>().join(", "),
+                    accounts::DEMO_PASSWORD
+                );
+            }
+            let addr = listener.local_addr()?;
+            eprintln!(
+                "apertura: escuchando en http://{addr} ({})",
+                app.state.db.backend().name()
+            );
+            app.serve(listener, shutdown_signal()).await?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Worker => {
+            let app = Application::open(config).await?;
+            eprintln!("apertura: trabajador {} en marcha", app.worker().id());
+            app.worker().run(shutdown_signal()).await;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Migrate => {
+            let platform = platform();
+            let (db, _) = open_storage(&config, &platform).await?;
+            eprintln!(
+                "apertura: la base de datos ({}) está al día",
+                db.backend().name()
+            );
+            db.close().await;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Admin {
+            command:
+                AdminCommand::CreateUser {
+                    email,
+                    role,
+                    name,
+                    password_stdin,
+                },
+        } => {
+            let email = accounts::domain::Email::parse(&email)?;
+            let role = accounts::domain::parse_global_role(&role)?;
+            let (password, generated) = if password_stdin {
+                let mut line = String::new();
+                std::io::stdin()
+                    .read_line(&mut line)
+                    .context("no se pudo leer la contraseña")?;
+                (line.trim_end_matches(['\r', '\n']).to_string(), false)
+            } else {
+                (accounts::domain::generate_password(), true)
+            };
+            let platform = platform();
+            let (db, _) = open_storage(&config, &platform).await?;
+            let name = name.unwrap_or_else(|| email.as_str().to_string());
+            let mut tx = db.begin().await?;
+            let id = accounts::store::create_user(
+                &mut tx,
+                &Actor::cli(),
+                &accounts::store::NewUser {
+                    email: email.clone(),
+                    display_name: &name,
+                    password: &password,
+                    role,
+                    is_demo: false,
+                    confirmed: true,
+                },
+            )
+            .await?;
+            tx.commit().await?;
+            db.close().await;
+            println!(
+                "Cuenta creada: {} ({}), número {id}",
+                email.as_str(),
+                role.code()
+            );
+            if generated {
+                println!("Contraseña (se muestra sólo esta vez): {password}");
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Backup { to } => {
+            let platform = platform();
+            let (db, files) = open_storage(&config, &platform).await?;
+            let s = apertura::backup::backup(&config, &db, &files, &to).await?;
+            db.close().await;
+            println!(
+                "Respaldo completo en {}: base de datos {} y {} archivos ({} bytes)",
+                to.display(),
+                s.backend.name(),
+                s.files,
+                s.bytes
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Restore { from, force } => {
+            let s = apertura::backup::restore(&config, &from, force).await?;
+            println!(
+                "Respaldo restaurado: base de datos {} y {} archivos ({} bytes)",
+                s.backend.name(),
+                s.files,
+                s.bytes
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::CheckConfig => check_config(&config).await,
+    }
+}
+
+async fn check_config(config: &Config) -> anyhow::Result<ExitCode> {
+    let mut ok = true;
+    let db_target = config.database()?;
+    let storage = config.storage()?;
+    println!("Dirección:           {}", config.bind);
+    println!("URL pública:         {}", config.public_url());
+    println!("Base de datos:       {}", db_target.redacted());
+    println!("Archivos:            {}", storage.redacted());
+    println!("Índice de búsqueda:  {}", config.index_dir().display());
+    println!("Trabajadores:        {}", config.workers);
+    match config.prepare_directories() {
+        Ok(()) => println!("Directorios:         bien"),
+        Err(e) => {
+            ok = false;
+            println!("Directorios:         {e}");
+        }
+    }
+    match kernel::db::Db::connect(&db_target, 1).await {
+        Ok(db) => {
+            let ping = db.ping().await;
+            println!(
+                "Conexión a la base:  {}",
+                if ping.is_ok() {
+                    "bien".to_string()
+                } else {
+                    format!("{ping:?}")
+                }
+            );
+            ok &= ping.is_ok();
+            db.close().await;
+        }
+        Err(e) => {
+            ok = false;
+            println!("Conexión a la base:  {e}");
+        }
+    }
+    match kernel::files::FileStore::open(&storage) {
+        Ok(f) => match f.check().await {
+            Ok(()) => println!("Almacenamiento:      bien"),
+            Err(e) => {
+                ok = false;
+                println!("Almacenamiento:      {e}");
+            }
+        },
+        Err(e) => {
+            ok = false;
+            println!("Almacenamiento:      {e}");
+        }
+    }
+    match bind(config).await {
+        Ok(_) => println!("Puerto:              libre"),
+        Err(e) => println!("Puerto:              {e} (aviso)"),
+    }
+    Ok(if ok {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    })
+}

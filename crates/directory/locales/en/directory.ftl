@@ -1,0 +1,47 @@
+nav-municipalities = Municipalities
+
+municipalities-title = Municipalities of the State of Mexico
+municipalities-lead = The 125 municipalities of the State of Mexico with their INEGI key, their seat and their population in the 2020 Population and Housing Census.
+municipalities-filters = Filter the list
+municipalities-search-label = Search a municipality or seat
+municipalities-search-hint = You may type without accents.
+municipalities-only-small = Only municipalities with fewer than { $threshold } inhabitants
+municipalities-apply = Apply filters
+municipalities-clear = Clear filters
+municipalities-small-count = { $small } of the { $total } municipalities have fewer than { $threshold } inhabitants.
+municipalities-shown = Showing { $shown } of { $total } municipalities.
+municipalities-shown-live = Showing {"{"}n{"}"} of { $total } municipalities.
+municipalities-caption = Municipalities, their INEGI key, their seat and their population in 2020. Column headers sort the table.
+municipalities-col-key = INEGI key
+municipalities-col-name = Municipality
+municipalities-col-seat = Municipal seat
+municipalities-col-population = Population 2020
+municipalities-sort-asc = ascending order
+municipalities-sort-desc = descending order
+municipalities-small-badge = Under { $threshold } inhab.
+municipalities-none = No municipality matches the filters. Try another word or clear the filters.
+municipalities-download = Download this list as CSV
+municipalities-source = Source: INEGI. 2020 Population and Housing Census; Unique Catalogue of State, Municipal and Locality Geostatistical Area Keys (AGEEML).
+
+municipality-key = INEGI key
+municipality-seat = Municipal seat
+municipality-population = Population (2020 Census)
+municipality-small = Municipality with fewer than { $threshold } inhabitants: it may publish its proactive information on Infoem's platform.
+municipality-bodies = Registered public bodies
+municipality-no-bodies = No public body of this municipality is registered on the platform yet.
+municipality-back = Back to the list of municipalities
+municipality-demo = Demo
+municipality-hosted = Hosted on the platform
+
+body-kind-poder-ejecutivo = Executive branch
+body-kind-poder-legislativo = Legislative branch
+body-kind-poder-judicial = Judicial branch
+body-kind-ayuntamiento = Municipal government
+body-kind-organismo-municipal = Municipal decentralised agency
+body-kind-organo-autonomo = Autonomous body
+body-kind-tribunal-administrativo = Administrative court
+body-kind-universidad-publica = Public university
+body-kind-partido-politico = Political party
+body-kind-sindicato = Trade union
+body-kind-fideicomiso-fondo-publico = Public trust or fund
+body-kind-persona-recursos-publicos = Person or company receiving and spending public funds

@@ -1,0 +1,47 @@
+nav-municipalities = Municipios
+
+municipalities-title = Municipios del Estado de México
+municipalities-lead = Los 125 municipios del Estado de México con su clave INEGI, su cabecera y su población según el Censo de Población y Vivienda 2020.
+municipalities-filters = Filtrar la lista
+municipalities-search-label = Buscar municipio o cabecera
+municipalities-search-hint = Puede escribir sin acentos.
+municipalities-only-small = Sólo municipios con menos de { $threshold } habitantes
+municipalities-apply = Aplicar filtros
+municipalities-clear = Quitar filtros
+municipalities-small-count = { $small } de los { $total } municipios tienen menos de { $threshold } habitantes.
+municipalities-shown = Se muestran { $shown } de { $total } municipios.
+municipalities-shown-live = Se muestran {"{"}n{"}"} de { $total } municipios.
+municipalities-caption = Municipios, su clave INEGI, su cabecera y su población en 2020. Los encabezados de columna ordenan la tabla.
+municipalities-col-key = Clave INEGI
+municipalities-col-name = Municipio
+municipalities-col-seat = Cabecera municipal
+municipalities-col-population = Población 2020
+municipalities-sort-asc = orden ascendente
+municipalities-sort-desc = orden descendente
+municipalities-small-badge = Menos de { $threshold } hab.
+municipalities-none = Ningún municipio coincide con los filtros. Pruebe con otra palabra o quite los filtros.
+municipalities-download = Descargar esta lista en CSV
+municipalities-source = Fuente: INEGI. Censo de Población y Vivienda 2020; Catálogo Único de Claves de Áreas Geoestadísticas Estatales, Municipales y Localidades (AGEEML).
+
+municipality-key = Clave INEGI
+municipality-seat = Cabecera municipal
+municipality-population = Población (Censo 2020)
+municipality-small = Municipio con menos de { $threshold } habitantes: puede publicar su información proactiva en la plataforma del Infoem.
+municipality-bodies = Sujetos obligados registrados
+municipality-no-bodies = Aún no hay sujetos obligados de este municipio registrados en la plataforma.
+municipality-back = Volver a la lista de municipios
+municipality-demo = Demostración
+municipality-hosted = Alojado en la plataforma
+
+body-kind-poder-ejecutivo = Poder Ejecutivo
+body-kind-poder-legislativo = Poder Legislativo
+body-kind-poder-judicial = Poder Judicial
+body-kind-ayuntamiento = Ayuntamiento
+body-kind-organismo-municipal = Organismo descentralizado municipal
+body-kind-organo-autonomo = Órgano autónomo
+body-kind-tribunal-administrativo = Tribunal administrativo
+body-kind-universidad-publica = Universidad pública
+body-kind-partido-politico = Partido político
+body-kind-sindicato = Sindicato
+body-kind-fideicomiso-fondo-publico = Fideicomiso o fondo público
+body-kind-persona-recursos-publicos = Persona física o moral que recibe y ejerce recursos públicos

@@ -1,0 +1,65 @@
+//! The directory of the state: the 125 municipalities of the Estado de México
+//! (INEGI keys and 2020 census population, reference data), the kinds of public
+//! bodies, and the public bodies (sujetos obligados) themselves.
+//!
+//! Pages: `/municipios` and `/municipios/{slug}`.
+
+pub mod domain;
+pub mod http;
+pub mod seeds;
+pub mod store;
+
+use std::sync::Arc;
+
+use kernel::db::MigrationSet;
+use kernel::i18n::{Catalog, Locale};
+use kernel::web::NavItem;
+use kernel::Capability;
+
+/// The seed file, copied from `shared/data/edomex/` (see `seed/SOURCES.md`).
+pub const MUNICIPALITIES_CSV: &str = include_str!("../seed/municipios.csv");
+
+static SQLITE: sqlx::migrate::Migrator = sqlx::migrate!("migrations/sqlite");
+static POSTGRES: sqlx::migrate::Migrator = sqlx::migrate!("migrations/postgres");
+
+pub const MIGRATIONS: MigrationSet = MigrationSet {
+    sqlite: &SQLITE,
+    postgres: &POSTGRES,
+};
+
+pub fn capability() -> Capability {
+    Capability {
+        migrations: Some(MIGRATIONS),
+        catalogs: vec![
+            Catalog {
+                locale: Locale::Es,
+                name: "directory/es.ftl",
+                source: include_str!("../locales/es/directory.ftl"),
+            },
+            Catalog {
+                locale: Locale::En,
+                name: "directory/en.ftl",
+                source: include_str!("../locales/en/directory.ftl"),
+            },
+        ],
+        templates: vec![
+            (
+                "directory/municipalities.html",
+                include_str!("../templates/municipalities.html"),
+            ),
+            (
+                "directory/municipality.html",
+                include_str!("../templates/municipality.html"),
+            ),
+        ],
+        nav: vec![NavItem {
+            href: "/municipios",
+            label_key: "nav-municipalities",
+            order: 50,
+        }],
+        routes: http::routes,
+        seeds: Some(Arc::new(seeds::DirectorySeeds)),
+        reference_version: "2020-census-1",
+        ..Capability::new("directory")
+    }
+}

@@ -1,0 +1,255 @@
+//! The manifest each capability crate exports (`pub fn capability() -> Capability`),
+//! and the [`Platform`] that puts them together: migrations, catalogs,
+//! templates, assets, navigation, routes, jobs and seeds.
+//!
+//! The `apertura` binary lists the capabilities in dependency order; nothing
+//! else needs to know them.
+
+use std::sync::Arc;
+
+use crate::audit::{self, Change};
+use crate::authz::Actor;
+use crate::config::Config;
+use crate::db::{is_unique_violation, AnyConnection, Db, MigrationSet};
+use crate::i18n::Catalog;
+use crate::jobs::JobHandler;
+use crate::time;
+use crate::web::{AppState, Asset, NavItem, Routes};
+
+/// What a seed may read.
+#[derive(Debug, Clone)]
+pub struct SeedContext {
+    pub config: Config,
+    pub actor: Actor,
+}
+
+/// Data a capability puts in the database.
+#[async_trait::async_trait]
+pub trait Seeds: Send + Sync {
+    /// Reference data every installation needs. Applied once per
+    /// [`Capability::reference_version`].
+    async fn reference(
+        &self,
+        _conn: &mut AnyConnection,
+        _ctx: &SeedContext,
+    ) -> Result<(), sqlx::Error> {
+        Ok(())
+    }
+    /// Demo data for `serve --demo`, always marked as demo. Applied once.
+    async fn demo(&self, _conn: &mut AnyConnection, _ctx: &SeedContext) -> Result<(), sqlx::Error> {
+        Ok(())
+    }
+}
+
+/// One capability of the platform.
+pub struct Capability {
+    pub name: &'static str,
+    pub migrations: Option<MigrationSet>,
+    pub catalogs: Vec<Catalog>,
+    pub templates: Vec<(&'static str, &'static str)>,
+    pub assets: Vec<Asset>,
+    pub nav: Vec<NavItem>,
+    pub routes: fn() -> Routes,
+    pub jobs: fn(&AppState) -> Vec<Arc<dyn JobHandler>>,
+    pub seeds: Option<Arc<dyn Seeds>>,
+    /// Bump to apply a changed reference seed again.
+    pub reference_version: &'static str,
+}
+
+impl std::fmt::Debug for Capability {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Capability")
+            .field("name", &self.name)
+            .finish()
+    }
+}
+
+impl Capability {
+    /// A manifest with nothing in it yet.
+    pub fn new(name: &'static str) -> Capability {
+        Capability {
+            name,
+            migrations: None,
+            catalogs: vec![],
+            templates: vec![],
+            assets: vec![],
+            nav: vec![],
+            routes: Routes::new,
+            jobs: |_| vec![],
+            seeds: None,
+            reference_version: "1",
+        }
+    }
+}
+
+/// All capabilities, in dependency order.
+#[derive(Debug)]
+pub struct Platform {
+    pub capabilities: Vec<Capability>,
+}
+
+impl Platform {
+    pub fn new(capabilities: Vec<Capability>) -> Platform {
+        Platform { capabilities }
+    }
+
+    pub fn migrations(&self) -> Vec<MigrationSet> {
+        self.capabilities
+            .iter()
+            .filter_map(|c| c.migrations)
+            .collect()
+    }
+
+    pub fn catalogs(&self) -> Vec<Catalog> {
+        self.capabilities
+            .iter()
+            .flat_map(|c| c.catalogs.iter().copied())
+            .collect()
+    }
+
+    pub fn templates(&self) -> Vec<(&'static str, &'static str)> {
+        self.capabilities
+            .iter()
+            .flat_map(|c| c.templates.iter().copied())
+            .collect()
+    }
+
+    pub fn assets(&self) -> Vec<Asset> {
+        self.capabilities
+            .iter()
+            .flat_map(|c| c.assets.iter().copied())
+            .collect()
+    }
+
+    pub fn nav(&self) -> Vec<NavItem> {
+        let mut nav: Vec<NavItem> = self
+            .capabilities
+            .iter()
+            .flat_map(|c| c.nav.iter().copied())
+            .collect();
+        nav.sort_by_key(|n| n.order);
+        nav
+    }
+
+    pub fn routes(&self) -> Routes {
+        self.capabilities
+            .iter()
+            .fold(Routes::new(), |acc, c| acc.merge((c.routes)()))
+    }
+
+    pub fn jobs(&self, state: &AppState) -> Vec<Arc<dyn JobHandler>> {
+        self.capabilities
+            .iter()
+            .flat_map(|c| (c.jobs)(state))
+            .collect()
+    }
+
+    /// Applies each capability's reference seed once per version.
+    pub async fn seed_reference(&self, db: &Db, config: &Config) -> Result<(), sqlx::Error> {
+        let ctx = SeedContext {
+            config: config.clone(),
+            actor: Actor::system(),
+        };
+        for cap in &self.capabilities {
+            let Some(seeds) = &cap.seeds else { continue };
+            let name = format!("reference:{}:{}", cap.name, cap.reference_version);
+            let mut tx = db.begin().await?;
+            if !claim_seed(&mut tx, &name).await? {
+                continue;
+            }
+            seeds.reference(&mut tx, &ctx).await?;
+            audit::record(&mut tx, &ctx.actor, Change::new("seed", &name, "apply")).await?;
+            tx.commit().await?;
+            tracing::info!(seed = %name, "reference data loaded");
+        }
+        Ok(())
+    }
+
+    /// Applies every capability's demo data, all in one transaction, unless it
+    /// is already there. Returns whether it was applied now.
+    pub async fn seed_demo(&self, db: &Db, config: &Config) -> Result<bool, sqlx::Error> {
+        let ctx = SeedContext {
+            config: config.clone(),
+            actor: Actor::system(),
+        };
+        let mut tx = db.begin().await?;
+        if !claim_seed(&mut tx, "demo").await? {
+            return Ok(false);
+        }
+        for cap in &self.capabilities {
+            if let Some(seeds) = &cap.seeds {
+                seeds.demo(&mut tx, &ctx).await?;
+            }
+        }
+        audit::record(&mut tx, &ctx.actor, Change::new("seed", "demo", "apply")).await?;
+        tx.commit().await?;
+        tracing::info!("demo data loaded");
+        Ok(true)
+    }
+}
+
+/// Records a seed as applied; false if it already was.
+async fn claim_seed(conn: &mut AnyConnection, name: &str) -> Result<bool, sqlx::Error> {
+    let exists = sqlx::query("SELECT name FROM seed_log WHERE name = $1")
+        .bind(name)
+        .fetch_optional(&mut *conn)
+        .await?;
+    if exists.is_some() {
+        return Ok(false);
+    }
+    match sqlx::query("INSERT INTO seed_log (name, applied_at) VALUES ($1, $2)")
+        .bind(name)
+        .bind(time::now())
+        .execute(&mut *conn)
+        .await
+    {
+        Ok(_) => Ok(true),
+        Err(e) if is_unique_violation(&e) => Ok(false),
+        Err(e) => Err(e),
+    }
+}
+
+/// The kernel's own manifest: its tables, health routes, layout, assets and messages.
+pub fn kernel() -> Capability {
+    Capability {
+        migrations: Some(crate::MIGRATIONS),
+        catalogs: vec![
+            Catalog {
+                locale: crate::i18n::Locale::Es,
+                name: "kernel/es.ftl",
+                source: include_str!("../locales/es/kernel.ftl"),
+            },
+            Catalog {
+                locale: crate::i18n::Locale::En,
+                name: "kernel/en.ftl",
+                source: include_str!("../locales/en/kernel.ftl"),
+            },
+        ],
+        templates: vec![
+            (
+                "kernel/layout.html",
+                include_str!("../templates/layout.html"),
+            ),
+            ("kernel/error.html", include_str!("../templates/error.html")),
+        ],
+        assets: vec![
+            Asset {
+                name: "apertura.css",
+                content_type: "text/css; charset=utf-8",
+                bytes: include_bytes!("../assets/apertura.css"),
+            },
+            Asset {
+                name: "apertura.js",
+                content_type: "text/javascript; charset=utf-8",
+                bytes: include_bytes!("../assets/apertura.js"),
+            },
+            Asset {
+                name: "favicon.svg",
+                content_type: "image/svg+xml",
+                bytes: include_bytes!("../assets/favicon.svg"),
+            },
+        ],
+        routes: crate::web::kernel_routes,
+        ..Capability::new("kernel")
+    }
+}

@@ -1,0 +1,681 @@
+//! The web shell: shared state, the route table with its permission guard, the
+//! request context handlers receive, page rendering in the base layout, static
+//! assets, health checks and the middleware stack (request ids, logs,
+//! compression, security headers, language, Spanish error pages).
+//!
+//! Only this module and the capabilities' `http` modules know axum.
+
+use std::collections::HashMap;
+use std::convert::Infallible;
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::extract::{FromRequestParts, Path, Request, State};
+use axum::http::{header, request::Parts, HeaderMap, HeaderValue, Method, StatusCode};
+use axum::middleware::{self, Next};
+use axum::response::{Html, IntoResponse, Response};
+use axum::routing::MethodRouter;
+use axum::Router;
+use minijinja::value::{merge_maps, Kwargs};
+use minijinja::{context, Environment, Value};
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::compression::CompressionLayer;
+use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
+use tower_http::timeout::TimeoutLayer;
+use tower_http::trace::{DefaultOnResponse, TraceLayer};
+
+use crate::authz::{authorize, Action, Actor, Rule, Subject};
+use crate::config::Config;
+use crate::db::Db;
+use crate::error::{key_for_status, Error, ErrorPage};
+use crate::files::FileStore;
+use crate::i18n::{format_int, I18n, Locale};
+use crate::jobs::JobQueue;
+
+/// Everything a handler may need, shared by all requests.
+pub struct Shared {
+    pub config: Config,
+    pub db: Db,
+    pub files: FileStore,
+    pub jobs: JobQueue,
+    pub i18n: Arc<I18n>,
+    pub templates: Environment<'static>,
+    pub nav: Vec<NavItem>,
+    pub assets: Assets,
+    /// Every route with the action it performs: the permission matrix.
+    pub routes: Vec<RouteInfo>,
+}
+
+#[derive(Clone)]
+pub struct AppState(pub Arc<Shared>);
+
+impl std::ops::Deref for AppState {
+    type Target = Shared;
+    fn deref(&self) -> &Shared {
+        &self.0
+    }
+}
+
+impl std::fmt::Debug for AppState {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("AppState")
+            .field("routes", &self.routes.len())
+            .finish()
+    }
+}
+
+/// An entry of the main navigation.
+#[derive(Debug, Clone, Copy)]
+pub struct NavItem {
+    pub href: &'static str,
+    pub label_key: &'static str,
+    pub order: u16,
+}
+
+/// A route and the action it performs.
+#[derive(Debug, Clone)]
+pub struct RouteInfo {
+    pub method: Method,
+    pub path: &'static str,
+    pub action: &'static Action,
+}
+
+/// The routes of a capability, each registered with its action so the guard
+/// can check it and the permission-matrix test can list it.
+pub struct Routes {
+    router: Router<AppState>,
+    info: Vec<RouteInfo>,
+}
+
+impl Default for Routes {
+    fn default() -> Self {
+        Routes::new()
+    }
+}
+
+impl std::fmt::Debug for Routes {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Routes").field("info", &self.info).finish()
+    }
+}
+
+impl Routes {
+    pub fn new() -> Routes {
+        Routes {
+            router: Router::new(),
+            info: vec![],
+        }
+    }
+
+    /// Registers `handler` for `method path`, guarded by `action`.
+    pub fn route(
+        mut self,
+        method: Method,
+        path: &'static str,
+        action: &'static Action,
+        handler: MethodRouter<AppState>,
+    ) -> Routes {
+        let guarded = handler.layer(middleware::from_fn(move |req: Request, next: Next| {
+            guard(action, req, next)
+        }));
+        self.router = self.router.route(path, guarded);
+        self.info.push(RouteInfo {
+            method,
+            path,
+            action,
+        });
+        self
+    }
+
+    pub fn get<H, T>(self, path: &'static str, action: &'static Action, handler: H) -> Routes
+    where
+        H: axum::handler::Handler<T, AppState>,
+        T: 'static,
+    {
+        self.route(Method::GET, path, action, axum::routing::get(handler))
+    }
+
+    pub fn post<H, T>(self, path: &'static str, action: &'static Action, handler: H) -> Routes
+    where
+        H: axum::handler::Handler<T, AppState>,
+        T: 'static,
+    {
+        self.route(Method::POST, path, action, axum::routing::post(handler))
+    }
+
+    pub fn merge(mut self, other: Routes) -> Routes {
+        self.router = self.router.merge(other.router);
+        self.info.extend(other.info);
+        self
+    }
+
+    pub fn info(&self) -> &[RouteInfo] {
+        &self.info
+    }
+
+    pub fn into_parts(self) -> (Router<AppState>, Vec<RouteInfo>) {
+        (self.router, self.info)
+    }
+}
+
+/// The permission check in front of every route.
+async fn guard(action: &'static Action, req: Request, next: Next) -> Response {
+    let actor = req
+        .extensions()
+        .get::<Actor>()
+        .cloned()
+        .unwrap_or_else(Actor::anonymous);
+    match authorize(&actor, action, Subject::None) {
+        Ok(()) => next.run(req).await,
+        Err(denied) => {
+            tracing::info!(action = action.name, actor = actor.kind, "denied");
+            Error::from(denied).into_response()
+        }
+    }
+}
+
+/// What a handler knows about the request it serves.
+#[derive(Debug, Clone)]
+pub struct Ctx {
+    pub state: AppState,
+    pub locale: Locale,
+    pub actor: Actor,
+    pub request_id: String,
+    pub path: String,
+    pub query: String,
+}
+
+impl FromRequestParts<AppState> for Ctx {
+    type Rejection = Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Ctx, Infallible> {
+        let locale = parts
+            .extensions
+            .get::<Locale>()
+            .copied()
+            .unwrap_or_default();
+        let request_id = request_id(&parts.headers);
+        let mut actor = parts
+            .extensions
+            .get::<Actor>()
+            .cloned()
+            .unwrap_or_else(Actor::anonymous);
+        actor.request_id = Some(request_id.clone());
+        if actor.ip.is_none() {
+            actor.ip = parts
+                .extensions
+                .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+                .map(|c| c.0.ip().to_string());
+        }
+        Ok(Ctx {
+            state: state.clone(),
+            locale,
+            actor,
+            request_id,
+            path: parts.uri.path().to_string(),
+            query: parts.uri.query().unwrap_or_default().to_string(),
+        })
+    }
+}
+
+impl Ctx {
+    /// A message in the request's language.
+    pub fn t(&self, key: &str) -> String {
+        self.state.i18n.t(self.locale, key)
+    }
+
+    /// The one permission check, for a subject known only inside the handler.
+    pub fn authorize(&self, action: &Action, subject: Subject) -> Result<(), Error> {
+        authorize(&self.actor, action, subject).map_err(Error::from)
+    }
+
+    /// Renders `template` inside the base layout.
+    pub fn render(&self, template: &str, page: Value) -> Result<Response, Error> {
+        let base = base_context(
+            &self.state,
+            self.locale,
+            &self.path,
+            &self.query,
+            &self.actor,
+            &self.request_id,
+        );
+        let html = self
+            .state
+            .templates
+            .get_template(template)
+            .and_then(|t| t.render(merge_maps([page, base])))
+            .map_err(Error::internal)?;
+        Ok(Html(html).into_response())
+    }
+}
+
+fn request_id(headers: &HeaderMap) -> String {
+    headers
+        .get("x-request-id")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("-")
+        .to_string()
+}
+
+#[derive(Serialize)]
+struct NavEntry {
+    href: &'static str,
+    label: String,
+    current: bool,
+}
+
+/// What every page's layout needs.
+fn base_context(
+    state: &AppState,
+    locale: Locale,
+    path: &str,
+    query: &str,
+    actor: &Actor,
+    request_id: &str,
+) -> Value {
+    let nav: Vec<NavEntry> = state
+        .nav
+        .iter()
+        .map(|n| NavEntry {
+            href: n.href,
+            label: state.i18n.t(locale, n.label_key),
+            current: path == n.href || path.starts_with(&format!("{}/", n.href)),
+        })
+        .collect();
+    let other = match locale {
+        Locale::Es => Locale::En,
+        Locale::En => Locale::Es,
+    };
+    let mut pairs: Vec<(String, String)> = url::form_urlencoded::parse(query.as_bytes())
+        .filter(|(k, _)| k != "lang")
+        .map(|(k, v)| (k.into_owned(), v.into_owned()))
+        .collect();
+    pairs.push(("lang".into(), other.code().into()));
+    let switch_query: String = url::form_urlencoded::Serializer::new(String::new())
+        .extend_pairs(pairs)
+        .finish();
+    context! {
+        lang => locale.code(),
+        html_lang => locale.html_lang(),
+        path => path,
+        nav => nav,
+        request_id => request_id,
+        signed_in => actor.is_signed_in(),
+        lang_switch => context! {
+            href => format!("{path}?{switch_query}"),
+            code => other.code(),
+            html_lang => other.html_lang(),
+            label => state.i18n.t(other, "layout-language-name"),
+        },
+        public_url => state.config.public_url(),
+    }
+}
+
+/// Sets up the template environment: templates from every capability, the
+/// `t()` function bound to the page's language, `asset()` and the `int` filter.
+pub fn template_env(
+    templates: &[(&'static str, &'static str)],
+    i18n: Arc<I18n>,
+    assets: &Assets,
+) -> Result<Environment<'static>, minijinja::Error> {
+    let mut env = Environment::new();
+    env.set_undefined_behavior(minijinja::UndefinedBehavior::Strict);
+    for (name, source) in templates {
+        env.add_template(name, source)?;
+    }
+    env.add_function(
+        "t",
+        move |state: &minijinja::State,
+              key: String,
+              kwargs: Kwargs|
+              -> Result<String, minijinja::Error> {
+            let locale = state
+                .lookup("lang")
+                .and_then(|v| v.as_str().and_then(Locale::from_code))
+                .unwrap_or_default();
+            let mut args = fluent_bundle::FluentArgs::new();
+            for name in kwargs.args() {
+                let v: Value = kwargs.get(name)?;
+                let text = match v.as_i64() {
+                    Some(n) => format_int(n),
+                    None => v.to_string(),
+                };
+                args.set(name.to_string(), text);
+            }
+            Ok(if args.iter().next().is_some() {
+                i18n.t_args(locale, &key, &args)
+            } else {
+                i18n.t(locale, &key)
+            })
+        },
+    );
+    let urls = assets.urls();
+    env.add_function(
+        "asset",
+        move |name: String| -> Result<String, minijinja::Error> {
+            urls.get(name.as_str()).cloned().ok_or_else(|| {
+                minijinja::Error::new(
+                    minijinja::ErrorKind::InvalidOperation,
+                    format!("unknown asset {name}"),
+                )
+            })
+        },
+    );
+    env.add_filter("int", |v: i64| format_int(v));
+    Ok(env)
+}
+
+/// A static file embedded in the binary.
+#[derive(Debug, Clone, Copy)]
+pub struct Asset {
+    pub name: &'static str,
+    pub content_type: &'static str,
+    pub bytes: &'static [u8],
+}
+
+/// Every embedded asset, with a content hash for cache busting.
+#[derive(Debug, Clone, Default)]
+pub struct Assets {
+    by_name: HashMap<&'static str, (Asset, String)>,
+}
+
+impl Assets {
+    pub fn new(list: &[Asset]) -> Assets {
+        let by_name = list
+            .iter()
+            .map(|a| {
+                let hash = hex::encode(&Sha256::digest(a.bytes)[..6]);
+                (a.name, (*a, hash))
+            })
+            .collect();
+        Assets { by_name }
+    }
+
+    /// `name` → `/static/name?v=hash`.
+    pub fn urls(&self) -> HashMap<&'static str, String> {
+        self.by_name
+            .iter()
+            .map(|(name, (_, hash))| (*name, format!("/static/{name}?v={hash}")))
+            .collect()
+    }
+
+    fn get(&self, name: &str) -> Option<&(Asset, String)> {
+        self.by_name.get(name)
+    }
+}
+
+/// Serves an embedded asset with an ETag; versioned URLs are cached for a year.
+async fn static_asset(
+    State(state): State<AppState>,
+    Path(name): Path<String>,
+    headers: HeaderMap,
+) -> Response {
+    let Some((asset, hash)) = state.assets.get(&name) else {
+        return Error::not_found().into_response();
+    };
+    let etag = format!("\"{hash}\"");
+    if headers
+        .get(header::IF_NONE_MATCH)
+        .and_then(|v| v.to_str().ok())
+        == Some(etag.as_str())
+    {
+        return StatusCode::NOT_MODIFIED.into_response();
+    }
+    (
+        [
+            (header::CONTENT_TYPE, asset.content_type.to_string()),
+            (header::ETAG, etag),
+            (
+                header::CACHE_CONTROL,
+                "public, max-age=31536000, immutable".to_string(),
+            ),
+        ],
+        asset.bytes,
+    )
+        .into_response()
+}
+
+/// Liveness: the process answers.
+async fn healthz() -> &'static str {
+    "ok"
+}
+
+/// Readiness: the database and the file store answer.
+async fn readyz(State(state): State<AppState>) -> Response {
+    let db = tokio::time::timeout(Duration::from_secs(5), state.db.ping()).await;
+    let files = tokio::time::timeout(Duration::from_secs(5), state.files.check()).await;
+    let db_ok = matches!(db, Ok(Ok(())));
+    let files_ok = matches!(files, Ok(Ok(())));
+    let status = if db_ok && files_ok {
+        StatusCode::OK
+    } else {
+        StatusCode::SERVICE_UNAVAILABLE
+    };
+    let word = |ok: bool| if ok { "ok" } else { "no disponible" };
+    (
+        status,
+        axum::Json(serde_json::json!({
+            "status": word(db_ok && files_ok),
+            "database": word(db_ok),
+            "database_backend": state.db.backend().name(),
+            "files": word(files_ok),
+        })),
+    )
+        .into_response()
+}
+
+pub static VIEW_PUBLIC: Action = Action {
+    name: "kernel.public.view",
+    rule: Rule::Anyone,
+};
+
+/// The kernel's own routes: health checks and static assets.
+pub fn kernel_routes() -> Routes {
+    Routes::new()
+        .get("/healthz", &VIEW_PUBLIC, healthz)
+        .get("/readyz", &VIEW_PUBLIC, readyz)
+        .get("/static/{name}", &VIEW_PUBLIC, static_asset)
+}
+
+/// Chooses the language: `?lang=` (remembered in a cookie), the cookie, or
+/// `Accept-Language`.
+async fn choose_locale(mut req: Request, next: Next) -> Response {
+    let from_query = req.uri().query().and_then(|q| {
+        url::form_urlencoded::parse(q.as_bytes())
+            .find(|(k, _)| k == "lang")
+            .and_then(|(_, v)| Locale::from_code(&v))
+    });
+    let from_cookie = req
+        .headers()
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .find_map(|c| c.trim().strip_prefix("lang=").and_then(Locale::from_code));
+    let locale = from_query.or(from_cookie).unwrap_or_else(|| {
+        req.headers()
+            .get(header::ACCEPT_LANGUAGE)
+            .and_then(|v| v.to_str().ok())
+            .map(Locale::negotiate)
+            .unwrap_or_default()
+    });
+    req.extensions_mut().insert(locale);
+    let mut res = next.run(req).await;
+    if let Some(chosen) = from_query {
+        let cookie = format!(
+            "lang={}; Path=/; Max-Age=31536000; SameSite=Lax; HttpOnly",
+            chosen.code()
+        );
+        if let Ok(v) = HeaderValue::from_str(&cookie) {
+            res.headers_mut().append(header::SET_COOKIE, v);
+        }
+    }
+    res.headers_mut().append(
+        header::VARY,
+        HeaderValue::from_static("Accept-Language, Cookie"),
+    );
+    res
+}
+
+/// Renders every error answer as a page in the person's language (or JSON for
+/// API clients), unless the handler already rendered it.
+async fn error_pages(State(state): State<AppState>, req: Request, next: Next) -> Response {
+    let locale = req
+        .extensions()
+        .get::<Locale>()
+        .copied()
+        .unwrap_or_default();
+    let path = req.uri().path().to_string();
+    let query = req.uri().query().unwrap_or_default().to_string();
+    let rid = request_id(req.headers());
+    let wants_json = path.starts_with("/api/")
+        || req
+            .headers()
+            .get(header::ACCEPT)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|a| a.contains("application/json") && !a.contains("text/html"));
+    let actor = req
+        .extensions()
+        .get::<Actor>()
+        .cloned()
+        .unwrap_or_else(Actor::anonymous);
+    let res = next.run(req).await;
+    let status = res.status();
+    if !(status.is_client_error() || status.is_server_error()) {
+        return res;
+    }
+    let page = res.extensions().get::<ErrorPage>().cloned();
+    if page.is_none() {
+        let ct = res
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default();
+        if ct.starts_with("text/html") || ct.starts_with("application/json") {
+            return res;
+        }
+    }
+    if status.is_server_error() && page.is_none() {
+        tracing::error!(status = status.as_u16(), request_id = %rid, "server error without page");
+    }
+    let page = page.unwrap_or(ErrorPage {
+        key: key_for_status(status),
+        args: vec![],
+    });
+    let mut args = fluent_bundle::FluentArgs::new();
+    for (k, v) in &page.args {
+        args.set(*k, v.clone());
+    }
+    let message = state.i18n.t_args(locale, page.key, &args);
+    let title = state.i18n.t(locale, &format!("{}-title", page.key));
+    // Keep headers that matter to clients (Allow, Retry-After, WWW-Authenticate, Set-Cookie).
+    let mut kept = HeaderMap::new();
+    for name in [
+        header::ALLOW,
+        header::RETRY_AFTER,
+        header::WWW_AUTHENTICATE,
+        header::SET_COOKIE,
+        header::VARY,
+    ] {
+        for v in res.headers().get_all(&name) {
+            kept.append(name.clone(), v.clone());
+        }
+    }
+    let mut out = if wants_json {
+        (
+            status,
+            axum::Json(serde_json::json!({
+                "error": { "code": page.key, "message": message, "request_id": rid }
+            })),
+        )
+            .into_response()
+    } else {
+        let base = base_context(&state, locale, &path, &query, &actor, &rid);
+        let ctx = context! {
+            status => status.as_u16(),
+            title => title,
+            message => message,
+            show_request_id => status.is_server_error(),
+        };
+        match state
+            .templates
+            .get_template("kernel/error.html")
+            .and_then(|t| t.render(merge_maps([ctx, base])))
+        {
+            Ok(html) => (status, Html(html)).into_response(),
+            Err(e) => {
+                tracing::error!(error = %e, "error page failed to render");
+                (status, format!("{title}\n{message}\n")).into_response()
+            }
+        }
+    };
+    for (name, v) in kept.iter() {
+        out.headers_mut().append(name.clone(), v.clone());
+    }
+    out
+}
+
+/// Security headers on every answer (a handler may set its own first).
+async fn security_headers(req: Request, next: Next) -> Response {
+    let mut res = next.run(req).await;
+    let h = res.headers_mut();
+    let defaults: [(&str, &str); 6] = [
+        (
+            "content-security-policy",
+            "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; \
+             object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'",
+        ),
+        ("x-content-type-options", "nosniff"),
+        ("x-frame-options", "DENY"),
+        ("referrer-policy", "strict-origin-when-cross-origin"),
+        (
+            "permissions-policy",
+            "camera=(), microphone=(), geolocation=(), interest-cohort=()",
+        ),
+        ("cross-origin-opener-policy", "same-origin"),
+    ];
+    for (name, value) in defaults {
+        if !h.contains_key(name) {
+            h.insert(name, HeaderValue::from_static(value));
+        }
+    }
+    res
+}
+
+/// Answers any path no capability claimed.
+async fn fallback() -> Error {
+    Error::not_found()
+}
+
+/// The whole HTTP application: the capabilities' routes behind the middleware stack.
+pub fn build_router(state: AppState, routes: Router<AppState>) -> Router {
+    let timeout = Duration::from_secs(state.config.request_timeout_secs);
+    routes
+        .fallback(fallback)
+        .layer(TimeoutLayer::with_status_code(
+            StatusCode::REQUEST_TIMEOUT,
+            timeout,
+        ))
+        .layer(CatchPanicLayer::new())
+        .layer(middleware::from_fn_with_state(state.clone(), error_pages))
+        .layer(middleware::from_fn(choose_locale))
+        .layer(middleware::from_fn(security_headers))
+        .layer(CompressionLayer::new())
+        .layer(PropagateRequestIdLayer::x_request_id())
+        .layer(
+            TraceLayer::new_for_http()
+                .make_span_with(|req: &axum::http::Request<_>| {
+                    tracing::info_span!(
+                        "http",
+                        method = %req.method(),
+                        path = %req.uri().path(),
+                        request_id = %request_id(req.headers()),
+                    )
+                })
+                .on_response(DefaultOnResponse::new().level(tracing::Level::INFO)),
+        )
+        .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
+        .with_state(state)
+}
