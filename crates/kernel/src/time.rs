@@ -37,11 +37,11 @@ mod tests {
     #[test]
     fn fixed_width_and_sortable() {
         let a = format(DateTime::from_timestamp(1, 0).unwrap());
-        let b = format(DateTime::from_timestamp(1, 500).unwrap());
+        let b = format(DateTime::from_timestamp(1, 500_000).unwrap());
         let c = format(DateTime::from_timestamp(10_000_000_000, 0).unwrap());
         assert_eq!(a.len(), b.len());
         assert_eq!(a.len(), c.len());
         assert!(a < b && b < c);
-        assert_eq!(parse(&b).unwrap().timestamp_subsec_nanos(), 0);
+        assert_eq!(parse(&b).unwrap().timestamp_subsec_micros(), 500);
     }
 }
