@@ -288,6 +288,8 @@ fn base_context(
         Locale::Es => Locale::En,
         Locale::En => Locale::Es,
     };
+    // A huge query string is not worth repeating in every link.
+    let query = if query.len() > 2_000 { "" } else { query };
     let mut pairs: Vec<(String, String)> = url::form_urlencoded::parse(query.as_bytes())
         .filter(|(k, _)| k != "lang")
         .map(|(k, v)| (k.into_owned(), v.into_owned()))
@@ -354,8 +356,9 @@ pub fn template_env(
     let urls = assets.urls();
     env.add_function(
         "asset",
-        move |name: String| -> Result<String, minijinja::Error> {
-            urls.get(name.as_str()).cloned().ok_or_else(|| {
+        move |name: String| -> Result<Value, minijinja::Error> {
+            // Our own URL, known to be safe: no need to entity-escape its slashes.
+            urls.get(name.as_str()).cloned().map(Value::from_safe_string).ok_or_else(|| {
                 minijinja::Error::new(
                     minijinja::ErrorKind::InvalidOperation,
                     format!("unknown asset {name}"),
