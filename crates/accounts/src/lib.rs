@@ -22,32 +22,41 @@ pub const MIGRATIONS: MigrationSet = MigrationSet {
 /// demo data into a production database).
 pub const DEMO_PASSWORD: &str = "apertura-demo-2026";
 
-/// Demo accounts: `(e-mail, name, global role, body slug and body role)`.
-pub const DEMO_USERS: [(&str, &str, Role, Option<(&str, Role)>); 4] = [
-    (
-        "admin@apertura.example",
-        "Administración Infoem (demo)",
-        Role::PlatformAdmin,
-        None,
-    ),
-    (
-        "revision@apertura.example",
-        "Revisión Infoem (demo)",
-        Role::InstituteReviewer,
-        None,
-    ),
-    (
-        "enlace.zacazonapan@apertura.example",
-        "Unidad de Transparencia de Zacazonapan (demo)",
-        Role::Citizen,
-        Some(("ayuntamiento-de-zacazonapan", Role::BodyAdmin)),
-    ),
-    (
-        "ciudadana@apertura.example",
-        "Ciudadana (demo)",
-        Role::Citizen,
-        None,
-    ),
+/// A demo account.
+#[derive(Debug, Clone, Copy)]
+pub struct DemoUser {
+    pub email: &'static str,
+    pub name: &'static str,
+    pub role: Role,
+    /// Body slug and body role, for a member of a public body.
+    pub body: Option<(&'static str, Role)>,
+}
+
+pub const DEMO_USERS: [DemoUser; 4] = [
+    DemoUser {
+        email: "admin@apertura.example",
+        name: "Administración Infoem (demo)",
+        role: Role::PlatformAdmin,
+        body: None,
+    },
+    DemoUser {
+        email: "revision@apertura.example",
+        name: "Revisión Infoem (demo)",
+        role: Role::InstituteReviewer,
+        body: None,
+    },
+    DemoUser {
+        email: "enlace.zacazonapan@apertura.example",
+        name: "Unidad de Transparencia de Zacazonapan (demo)",
+        role: Role::Citizen,
+        body: Some(("ayuntamiento-de-zacazonapan", Role::BodyAdmin)),
+    },
+    DemoUser {
+        email: "ciudadana@apertura.example",
+        name: "Ciudadana (demo)",
+        role: Role::Citizen,
+        body: None,
+    },
 ];
 
 struct AccountSeeds;
@@ -55,8 +64,9 @@ struct AccountSeeds;
 #[async_trait::async_trait]
 impl Seeds for AccountSeeds {
     async fn demo(&self, conn: &mut AnyConnection, ctx: &SeedContext) -> Result<(), sqlx::Error> {
-        for (email, name, role, membership) in DEMO_USERS {
-            let Ok(email) = domain::Email::parse(email) else {
+        for demo in DEMO_USERS {
+            let (name, role, membership) = (demo.name, demo.role, demo.body);
+            let Ok(email) = domain::Email::parse(demo.email) else {
                 continue;
             };
             let new = store::NewUser {

@@ -154,7 +154,7 @@ async fn run(command: Command, config: Config) -> anyhow::Result<ExitCode> {
             {
                 eprintln!(
                     "apertura: datos de demostración cargados; cuentas de demostración: {} (contraseña «{}»)",
-                    accounts::DEMO_USERS.iter().map(|u| u.0).collect::<Vec<_>>().join(", "),
+                    accounts::DEMO_USERS.iter().map(|u| u.email).collect::<Vec<_>>().join(", "),
                     accounts::DEMO_PASSWORD
                 );
             }

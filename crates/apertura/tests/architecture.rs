@@ -3,13 +3,18 @@
 //! both backends, every source file explains itself, and dependencies point
 //! toward the kernel.
 
+#![allow(clippy::unwrap_used)]
+
 use std::collections::{BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 
 use kernel::i18n::{I18n, Locale};
 
 fn workspace() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..").canonicalize().unwrap()
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../..")
+        .canonicalize()
+        .unwrap()
 }
 
 fn files_with_ext(dir: &Path, ext: &str, out: &mut Vec<PathBuf>) {
@@ -77,21 +82,46 @@ fn every_message_a_template_or_the_code_names_exists() {
         }
     }
     assert!(used.len() > 50, "the scan found the keys");
-    let missing: Vec<_> = used.iter().filter(|(_, k)| !i18n.has(Locale::Es, k)).collect();
-    assert!(missing.is_empty(), "messages used but not in the catalog: {missing:?}");
+    let missing: Vec<_> = used
+        .iter()
+        .filter(|(_, k)| !i18n.has(Locale::Es, k))
+        .collect();
+    assert!(
+        missing.is_empty(),
+        "messages used but not in the catalog: {missing:?}"
+    );
 }
 
 #[test]
 fn migrations_are_kept_in_step_on_both_backends() {
     for set in apertura::platform().migrations() {
-        let sqlite: Vec<_> = set.sqlite.iter().map(|m| (m.version, m.description.to_string())).collect();
-        let postgres: Vec<_> = set.postgres.iter().map(|m| (m.version, m.description.to_string())).collect();
+        let sqlite: Vec<_> = set
+            .sqlite
+            .iter()
+            .map(|m| (m.version, m.description.to_string()))
+            .collect();
+        let postgres: Vec<_> = set
+            .postgres
+            .iter()
+            .map(|m| (m.version, m.description.to_string()))
+            .collect();
         assert!(!sqlite.is_empty());
-        assert_eq!(sqlite, postgres, "SQLite and PostgreSQL migrations must match one to one");
+        assert_eq!(
+            sqlite, postgres,
+            "SQLite and PostgreSQL migrations must match one to one"
+        );
     }
     // No two capabilities share a version.
-    kernel::db::combined_migrator(kernel::db::Backend::Sqlite, &apertura::platform().migrations()).unwrap();
-    kernel::db::combined_migrator(kernel::db::Backend::Postgres, &apertura::platform().migrations()).unwrap();
+    kernel::db::combined_migrator(
+        kernel::db::Backend::Sqlite,
+        &apertura::platform().migrations(),
+    )
+    .unwrap();
+    kernel::db::combined_migrator(
+        kernel::db::Backend::Postgres,
+        &apertura::platform().migrations(),
+    )
+    .unwrap();
 }
 
 #[test]
@@ -106,7 +136,10 @@ fn every_rust_file_opens_with_a_module_doc() {
             !text.trim_start().starts_with("//!")
         })
         .collect();
-    assert!(undocumented.is_empty(), "files without a //! line saying why they exist: {undocumented:?}");
+    assert!(
+        undocumented.is_empty(),
+        "files without a //! line saying why they exist: {undocumented:?}"
+    );
 }
 
 /// Workspace dependencies of each crate, from its Cargo.toml `[dependencies]`.
@@ -128,7 +161,11 @@ fn workspace_deps() -> HashMap<String, Vec<String>> {
         let deps = crates
             .iter()
             .filter(|other| *other != c)
-            .filter(|other| deps_section.lines().any(|l| l.starts_with(&format!("{other}.")) || l.starts_with(&format!("{other} "))))
+            .filter(|other| {
+                deps_section.lines().any(|l| {
+                    l.starts_with(&format!("{other}.")) || l.starts_with(&format!("{other} "))
+                })
+            })
             .cloned()
             .collect();
         out.insert(c.clone(), deps);
@@ -139,23 +176,40 @@ fn workspace_deps() -> HashMap<String, Vec<String>> {
 #[test]
 fn dependencies_point_toward_the_kernel() {
     let deps = workspace_deps();
-    assert!(deps["kernel"].is_empty(), "the kernel depends on no capability: {:?}", deps["kernel"]);
+    assert!(
+        deps["kernel"].is_empty(),
+        "the kernel depends on no capability: {:?}",
+        deps["kernel"]
+    );
     // Every capability depends on the kernel; only the binary depends on all.
     for (name, d) in &deps {
         if name != "kernel" {
-            assert!(d.contains(&"kernel".to_string()), "{name} must build on the kernel");
+            assert!(
+                d.contains(&"kernel".to_string()),
+                "{name} must build on the kernel"
+            );
         }
         if name != "apertura" {
-            assert!(!d.contains(&"apertura".to_string()), "{name} must not depend on the binary");
+            assert!(
+                !d.contains(&"apertura".to_string()),
+                "{name} must not depend on the binary"
+            );
         }
     }
     // The order in which the binary lists capabilities is a dependency order.
-    let order: Vec<&str> = apertura::platform().capabilities.iter().map(|c| c.name).collect();
+    let order: Vec<&str> = apertura::platform()
+        .capabilities
+        .iter()
+        .map(|c| c.name)
+        .collect();
     for (i, name) in order.iter().enumerate() {
         if let Some(d) = deps.get(*name) {
             for dep in d {
                 let pos = order.iter().position(|n| n == dep);
-                assert!(pos.is_some_and(|p| p < i), "{name} depends on {dep}, which must be listed before it");
+                assert!(
+                    pos.is_some_and(|p| p < i),
+                    "{name} depends on {dep}, which must be listed before it"
+                );
             }
         }
     }

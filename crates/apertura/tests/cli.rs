@@ -3,6 +3,8 @@
 //! order load the demo once, `kill -9` loses nothing committed, and `backup`
 //! / `restore` round-trip while serving.
 
+#![allow(clippy::unwrap_used)]
+
 use std::path::Path;
 use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
@@ -12,7 +14,11 @@ use kernel::config::DatabaseTarget;
 const BIN: &str = env!("CARGO_BIN_EXE_apertura");
 
 fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
 }
 
 /// A data directory and database for one test, and the environment that
@@ -30,7 +36,11 @@ impl Setup {
             DatabaseTarget::Sqlite(p) => format!("sqlite://{}", p.display()),
             DatabaseTarget::Postgres(u) => u.clone(),
         };
-        Setup { dir, database_url, port: free_port() }
+        Setup {
+            dir,
+            database_url,
+            port: free_port(),
+        }
     }
 
     fn is_postgres(&self) -> bool {
@@ -63,7 +73,11 @@ impl Setup {
         if demo {
             args.push("--demo");
         }
-        self.cmd(&args).stdout(Stdio::null()).stderr(Stdio::null()).spawn().expect("spawn serve")
+        self.cmd(&args)
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("spawn serve")
     }
 }
 
@@ -75,17 +89,30 @@ async fn wait_ready(url: &str) {
                 return;
             }
         }
-        assert!(Instant::now() < deadline, "server did not become ready at {url}");
+        assert!(
+            Instant::now() < deadline,
+            "server did not become ready at {url}"
+        );
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
 }
 
 fn stderr_one_line(out: &Output) -> String {
     let err = String::from_utf8_lossy(&out.stderr).to_string();
-    let lines: Vec<&str> = err.lines().filter(|l| !l.trim().is_empty() && !l.starts_with('{')).collect();
-    assert_eq!(lines.len(), 1, "exactly one line for the operator, got: {err}");
+    let lines: Vec<&str> = err
+        .lines()
+        .filter(|l| !l.trim().is_empty() && !l.starts_with('{'))
+        .collect();
+    assert_eq!(
+        lines.len(),
+        1,
+        "exactly one line for the operator, got: {err}"
+    );
     assert!(lines[0].starts_with("apertura: "), "{err}");
-    assert!(!err.contains("panicked") && !err.contains("backtrace") && !err.contains("RUST_BACKTRACE"), "{err}");
+    assert!(
+        !err.contains("panicked") && !err.contains("backtrace") && !err.contains("RUST_BACKTRACE"),
+        "{err}"
+    );
     lines[0].to_string()
 }
 
@@ -98,21 +125,45 @@ async fn bad_configuration_gets_one_clear_line_and_a_nonzero_exit() {
     let taken = blocker.local_addr().unwrap().to_string();
     let unwritable = file.join("datos");
     let cases: Vec<(Vec<(&str, String)>, &str)> = vec![
-        (vec![("APERTURA_DATABASE_URL", "foo://bar".into())], "APERTURA_DATABASE_URL no es válida"),
-        (vec![("APERTURA_DATABASE_URL", "postgres://".into())], "APERTURA_DATABASE_URL no es válida"),
-        (vec![("APERTURA_STORAGE_URL", "ftp://x".into())], "APERTURA_STORAGE_URL no es válida"),
-        (vec![("APERTURA_BIND", "localhost".into())], "APERTURA_BIND no es una dirección válida"),
-        (vec![("APERTURA_WORKERS", "muchos".into())], "la configuración no se pudo leer"),
+        (
+            vec![("APERTURA_DATABASE_URL", "foo://bar".into())],
+            "APERTURA_DATABASE_URL no es válida",
+        ),
+        (
+            vec![("APERTURA_DATABASE_URL", "postgres://".into())],
+            "APERTURA_DATABASE_URL no es válida",
+        ),
+        (
+            vec![("APERTURA_STORAGE_URL", "ftp://x".into())],
+            "APERTURA_STORAGE_URL no es válida",
+        ),
+        (
+            vec![("APERTURA_BIND", "localhost".into())],
+            "APERTURA_BIND no es una dirección válida",
+        ),
+        (
+            vec![("APERTURA_WORKERS", "muchos".into())],
+            "la configuración no se pudo leer",
+        ),
         (
             vec![
-                ("APERTURA_DATABASE_URL", format!("sqlite://{}/apertura.db", unwritable.display())),
+                (
+                    "APERTURA_DATABASE_URL",
+                    format!("sqlite://{}/apertura.db", unwritable.display()),
+                ),
                 ("APERTURA_DATA_DIR", unwritable.display().to_string()),
             ],
             "no se puede escribir en el directorio",
         ),
-        (vec![("APERTURA_BIND", taken.clone())], "la dirección ya está en uso"),
         (
-            vec![("APERTURA_DATABASE_URL", "postgres://postgres@127.0.0.1:1/nada".into())],
+            vec![("APERTURA_BIND", taken.clone())],
+            "la dirección ya está en uso",
+        ),
+        (
+            vec![(
+                "APERTURA_DATABASE_URL",
+                "postgres://postgres@127.0.0.1:1/nada".into(),
+            )],
             "no se pudo abrir la base de datos",
         ),
     ];
@@ -121,10 +172,15 @@ async fn bad_configuration_gets_one_clear_line_and_a_nonzero_exit() {
         for (k, v) in &env {
             c.env(k, v);
         }
-        let out = tokio::task::spawn_blocking(move || c.output().unwrap()).await.unwrap();
+        let out = tokio::task::spawn_blocking(move || c.output().unwrap())
+            .await
+            .unwrap();
         assert!(!out.status.success(), "{env:?} should fail");
         let line = stderr_one_line(&out);
-        assert!(line.contains(expected), "{env:?}: expected «{expected}», got «{line}»");
+        assert!(
+            line.contains(expected),
+            "{env:?}: expected «{expected}», got «{line}»"
+        );
     }
     drop(blocker);
     let out = s.run(&["--config", "/no/existe.toml", "migrate"]);
@@ -141,7 +197,10 @@ async fn check_config_reports_and_fails_on_an_unreachable_database() {
     assert!(text.contains("Conexión a la base:  bien"), "{text}");
     let out = s
         .cmd(&["check-config"])
-        .env("APERTURA_DATABASE_URL", "postgres://postgres:secreto@127.0.0.1:1/x")
+        .env(
+            "APERTURA_DATABASE_URL",
+            "postgres://postgres:secreto@127.0.0.1:1/x",
+        )
         .output()
         .unwrap();
     assert!(!out.status.success());
@@ -154,37 +213,83 @@ async fn check_config_reports_and_fails_on_an_unreachable_database() {
 async fn migrate_and_create_user_first_then_demo_once() {
     let s = Setup::new().await;
     let out = s.run(&["migrate"]);
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    let out = s.run(&["admin", "create-user", "--email", "Admin@Infoem.example", "--role", "platform-admin"]);
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let out = s.run(&[
+        "admin",
+        "create-user",
+        "--email",
+        "Admin@Infoem.example",
+        "--role",
+        "platform-admin",
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert!(stdout.contains("admin@infoem.example"), "{stdout}");
-    assert!(stdout.contains("Contraseña"), "a generated password is shown once");
+    assert!(
+        stdout.contains("Contraseña"),
+        "a generated password is shown once"
+    );
     // The same address again is refused clearly.
-    let out = s.run(&["admin", "create-user", "--email", "admin@infoem.example", "--role", "platform-admin"]);
+    let out = s.run(&[
+        "admin",
+        "create-user",
+        "--email",
+        "admin@infoem.example",
+        "--role",
+        "platform-admin",
+    ]);
     assert!(!out.status.success());
     assert!(stderr_one_line(&out).contains("ya existe una cuenta"));
-    let out = s.run(&["admin", "create-user", "--email", "x@infoem.example", "--role", "rey"]);
+    let out = s.run(&[
+        "admin",
+        "create-user",
+        "--email",
+        "x@infoem.example",
+        "--role",
+        "rey",
+    ]);
     assert!(stderr_one_line(&out).contains("el rol «rey» no existe"));
 
     for _ in 0..2 {
         let mut child = s.serve(true);
         wait_ready(&s.url("/readyz")).await;
-        let html = reqwest::get(s.url("/municipios/zacazonapan")).await.unwrap().text().await.unwrap();
-        assert!(html.contains("Ayuntamiento de Zacazonapan"), "demo loaded into a database migrate created");
+        let html = reqwest::get(s.url("/municipios/zacazonapan"))
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        assert!(
+            html.contains("Ayuntamiento de Zacazonapan"),
+            "demo loaded into a database migrate created"
+        );
         child.kill().unwrap();
         child.wait().unwrap();
     }
-    let db = kernel::db::Db::connect(&DatabaseTarget::parse(&s.database_url).unwrap(), 1).await.unwrap();
-    let demo_seeds: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM audit_log WHERE entity = 'seed' AND entity_id = 'demo'")
-        .fetch_one(db.pool())
+    let db = kernel::db::Db::connect(&DatabaseTarget::parse(&s.database_url).unwrap(), 1)
         .await
         .unwrap();
+    let demo_seeds: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM audit_log WHERE entity = 'seed' AND entity_id = 'demo'",
+    )
+    .fetch_one(db.pool())
+    .await
+    .unwrap();
     assert_eq!(demo_seeds, 1, "demo data is loaded once, never twice");
-    let bodies: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM bodies WHERE slug = 'ayuntamiento-de-zacazonapan'")
-        .fetch_one(db.pool())
-        .await
-        .unwrap();
+    let bodies: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM bodies WHERE slug = 'ayuntamiento-de-zacazonapan'",
+    )
+    .fetch_one(db.pool())
+    .await
+    .unwrap();
     assert_eq!(bodies, 1);
     let admins: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM users WHERE email = 'admin@infoem.example' AND role = 'platform-admin'")
         .fetch_one(db.pool())
@@ -203,24 +308,42 @@ async fn kill_9_loses_nothing_committed() {
     for i in 0..5 {
         let email = format!("persona{i}@municipio.example");
         let out = s.run(&["admin", "create-user", "--email", &email]);
-        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
     }
     // SIGKILL: no shutdown hook runs, no WAL checkpoint happens.
     server.kill().unwrap();
     server.wait().unwrap();
     let mut server = s.serve(false);
     wait_ready(&s.url("/readyz")).await;
-    let html = reqwest::get(s.url("/municipios")).await.unwrap().text().await.unwrap();
+    let html = reqwest::get(s.url("/municipios"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
     assert_eq!(html.matches("<th scope=\"row\">").count(), 125);
-    let html = reqwest::get(s.url("/municipios/zacazonapan")).await.unwrap().text().await.unwrap();
+    let html = reqwest::get(s.url("/municipios/zacazonapan"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
     assert!(html.contains("Ayuntamiento de Zacazonapan"));
     server.kill().unwrap();
     server.wait().unwrap();
-    let db = kernel::db::Db::connect(&DatabaseTarget::parse(&s.database_url).unwrap(), 1).await.unwrap();
-    let users: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM users WHERE email LIKE 'persona%@municipio.example'")
-        .fetch_one(db.pool())
+    let db = kernel::db::Db::connect(&DatabaseTarget::parse(&s.database_url).unwrap(), 1)
         .await
         .unwrap();
+    let users: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM users WHERE email LIKE 'persona%@municipio.example'",
+    )
+    .fetch_one(db.pool())
+    .await
+    .unwrap();
     assert_eq!(users, 5, "every acknowledged account survived kill -9");
     db.close().await;
 }
@@ -248,13 +371,23 @@ fn walk(dir: &Path) -> Vec<std::path::PathBuf> {
 async fn backup_while_serving_and_restore() {
     let s = Setup::new().await;
     // A stored file, to see files travel too.
-    let store = kernel::files::FileStore::open(&kernel::config::StorageTarget::Local(s.dir.path().join("files"))).unwrap();
-    let blob = store.put_bytes(bytes::Bytes::from_static("año,niño\n1,2\n".as_bytes())).await.unwrap();
+    let store = kernel::files::FileStore::open(&kernel::config::StorageTarget::Local(
+        s.dir.path().join("files"),
+    ))
+    .unwrap();
+    let blob = store
+        .put_bytes(bytes::Bytes::from_static("año,niño\n1,2\n".as_bytes()))
+        .await
+        .unwrap();
     let mut server = s.serve(true);
     wait_ready(&s.url("/readyz")).await;
     let backup_dir = s.dir.path().join("respaldo");
     let out = s.run(&["backup", "--to", backup_dir.to_str().unwrap()]);
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     assert!(String::from_utf8_lossy(&out.stdout).contains("1 archivos"));
     assert!(backup_dir.join("apertura-respaldo.json").is_file());
     assert_eq!(files_in(&backup_dir.join("files")), 1);
@@ -275,19 +408,33 @@ async fn backup_while_serving_and_restore() {
         port: free_port(),
     };
     let out = restored.run(&["restore", "--from", backup_dir.to_str().unwrap()]);
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let out = restored.run(&["restore", "--from", backup_dir.to_str().unwrap()]);
     assert!(stderr_one_line(&out).contains("use --force"));
-    let restored_store =
-        kernel::files::FileStore::open(&kernel::config::StorageTarget::Local(restored.dir.path().join("files"))).unwrap();
+    let restored_store = kernel::files::FileStore::open(&kernel::config::StorageTarget::Local(
+        restored.dir.path().join("files"),
+    ))
+    .unwrap();
     assert_eq!(
         restored_store.read_all(&blob.sha256).await.unwrap(),
         bytes::Bytes::from_static("año,niño\n1,2\n".as_bytes())
     );
     let mut server = restored.serve(false);
     wait_ready(&restored.url("/readyz")).await;
-    let html = reqwest::get(restored.url("/municipios/zacazonapan")).await.unwrap().text().await.unwrap();
-    assert!(html.contains("Ayuntamiento de Zacazonapan"), "restored data is served");
+    let html = reqwest::get(restored.url("/municipios/zacazonapan"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        html.contains("Ayuntamiento de Zacazonapan"),
+        "restored data is served"
+    );
     server.kill().unwrap();
     server.wait().unwrap();
 }

@@ -2,6 +2,8 @@
 //! health checks, assets, and hostile input. Runs on SQLite, or on PostgreSQL
 //! when `APERTURA_TEST_DATABASE_URL` is set.
 
+#![allow(clippy::unwrap_used)]
+
 mod common;
 
 use common::spawn_app;
@@ -16,7 +18,10 @@ async fn municipalities_page_lists_125_and_counts_the_small_ones() {
     let (status, html) = app.get_text("/municipios").await;
     assert_eq!(status, 200);
     assert_eq!(count(&html, "<th scope=\"row\">"), 125);
-    assert!(html.contains("80 de los 125 municipios tienen menos de 70,000 habitantes."), "{html}");
+    assert!(
+        html.contains("80 de los 125 municipios tienen menos de 70,000 habitantes."),
+        "{html}"
+    );
     assert!(html.contains("Acambay de Ruíz Castañeda"), "accents intact");
     assert!(html.contains("1,645,352"), "thousands separators");
 
@@ -32,7 +37,10 @@ async fn municipalities_page_lists_125_and_counts_the_small_ones() {
     assert!(sorted.contains("aria-sort=\"descending\""));
 
     let (_, search) = app.get_text("/municipios?q=NEZAHUALCOYOTL").await;
-    assert!(search.contains(">Nezahualcóyotl</a>"), "search ignores case and accents");
+    assert!(
+        search.contains(">Nezahualcóyotl</a>"),
+        "search ignores case and accents"
+    );
     // Nezahualcóyotl itself, and Acolman, whose seat is Acolman de Nezahualcóyotl.
     assert_eq!(count(&search, "<th scope=\"row\">"), 2);
 
@@ -52,14 +60,20 @@ async fn bad_listing_parameters_fall_back_to_defaults() {
     ] {
         let (status, html) = app.get_text(&format!("/municipios?{q}")).await;
         assert!(status == 200 || status == 400, "{q}: {status}");
-        assert!(!html.contains("<script>"), "{q}: nothing reflected unescaped");
+        assert!(
+            !html.contains("<script>"),
+            "{q}: nothing reflected unescaped"
+        );
         if status == 400 {
             assert!(html.contains("Solicitud no válida"), "{q}");
         }
     }
     let long = "a".repeat(50_000);
     let (status, html) = app.get_text(&format!("/municipios?q={long}")).await;
-    assert!(status == 200 || status == 414 || status == 431 || status == 400, "{status}");
+    assert!(
+        status == 200 || status == 414 || status == 431 || status == 400,
+        "{status}"
+    );
     assert!(!html.contains(&"a".repeat(200)), "the search text is cut");
 }
 
@@ -68,14 +82,19 @@ async fn municipalities_csv_has_a_bom_and_keeps_leading_zeros() {
     let app = spawn_app().await;
     let r = app.get("/municipios.csv?menos70=1").await;
     assert_eq!(r.status(), 200);
-    assert!(r.headers()["content-type"].to_str().unwrap().starts_with("text/csv"));
+    assert!(r.headers()["content-type"]
+        .to_str()
+        .unwrap()
+        .starts_with("text/csv"));
     let bytes = r.bytes().await.unwrap();
     assert_eq!(&bytes[..3], b"\xEF\xBB\xBF");
     let text = std::str::from_utf8(&bytes[3..]).unwrap();
     let lines: Vec<&str> = text.lines().collect();
     assert_eq!(lines.len(), 81, "header + 80 rows");
     assert!(lines[0].starts_with("cvegeo,cve_ent,cve_mun,nombre"));
-    assert!(lines.iter().any(|l| l.starts_with("15001,15,001,Acambay de Ruíz Castañeda")));
+    assert!(lines
+        .iter()
+        .any(|l| l.starts_with("15001,15,001,Acambay de Ruíz Castañeda")));
 }
 
 #[tokio::test]
@@ -97,14 +116,26 @@ async fn the_layout_is_spanish_first_and_switches_to_english() {
     let app = spawn_app().await;
     let (_, html) = app.get_text("/").await;
     assert!(html.contains("<html lang=\"es-MX\">"));
-    for label in ["Datos abiertos", "Transparencia proactiva", "Gobierno abierto", "Participación", "Municipios"] {
+    for label in [
+        "Datos abiertos",
+        "Transparencia proactiva",
+        "Gobierno abierto",
+        "Participación",
+        "Municipios",
+    ] {
         assert!(html.contains(&format!(">{label}</a>")), "nav: {label}");
     }
     assert!(html.contains("Saltar al contenido principal"));
     assert!(html.contains("<main id=\"contenido\""));
     assert!(html.contains("Aviso de privacidad"));
 
-    let r = app.client.get(app.url("/municipios")).header("accept-language", "en-US,en;q=0.9").send().await.unwrap();
+    let r = app
+        .client
+        .get(app.url("/municipios"))
+        .header("accept-language", "en-US,en;q=0.9")
+        .send()
+        .await
+        .unwrap();
     let html = r.text().await.unwrap();
     assert!(html.contains("<html lang=\"en\">"));
     assert!(html.contains("Municipalities of the State of Mexico"));
@@ -115,8 +146,18 @@ async fn the_layout_is_spanish_first_and_switches_to_english() {
     let html = r.text().await.unwrap();
     assert!(html.contains("Showing 125 of 125 municipalities."));
     // The cookie is remembered.
-    let r = app.client.get(app.url("/")).header("cookie", "lang=en").send().await.unwrap();
-    assert!(r.text().await.unwrap().contains("Useful public information"));
+    let r = app
+        .client
+        .get(app.url("/"))
+        .header("cookie", "lang=en")
+        .send()
+        .await
+        .unwrap();
+    assert!(r
+        .text()
+        .await
+        .unwrap()
+        .contains("Useful public information"));
 }
 
 #[tokio::test]
@@ -125,18 +166,34 @@ async fn errors_are_spanish_pages_or_json() {
     let (status, html) = app.get_text("/no-existe").await;
     assert_eq!(status, 404);
     assert!(html.contains("Página no encontrada"));
-    assert!(html.contains("<html lang=\"es-MX\">"), "rendered in the layout");
+    assert!(
+        html.contains("<html lang=\"es-MX\">"),
+        "rendered in the layout"
+    );
 
-    let r = app.client.post(app.url("/municipios")).send().await.unwrap();
+    let r = app
+        .client
+        .post(app.url("/municipios"))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(r.status(), 405);
     assert!(r.headers().contains_key("allow"));
     assert!(r.text().await.unwrap().contains("Operación no permitida"));
 
-    let r = app.client.get(app.url("/api/no-existe")).send().await.unwrap();
+    let r = app
+        .client
+        .get(app.url("/api/no-existe"))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(r.status(), 404);
     let body: serde_json::Value = r.json().await.unwrap();
     assert_eq!(body["error"]["code"], "error-not-found");
-    assert!(body["error"]["message"].as_str().unwrap().starts_with("No encontramos"));
+    assert!(body["error"]["message"]
+        .as_str()
+        .unwrap()
+        .starts_with("No encontramos"));
 }
 
 #[tokio::test]
@@ -144,19 +201,31 @@ async fn security_headers_and_request_ids() {
     let app = spawn_app().await;
     let r = app.get("/").await;
     let h = r.headers();
-    assert!(h["content-security-policy"].to_str().unwrap().contains("frame-ancestors 'none'"));
+    assert!(h["content-security-policy"]
+        .to_str()
+        .unwrap()
+        .contains("frame-ancestors 'none'"));
     assert_eq!(h["x-content-type-options"], "nosniff");
     assert_eq!(h["referrer-policy"], "strict-origin-when-cross-origin");
     assert_eq!(h["x-frame-options"], "DENY");
     assert_eq!(h["x-request-id"].to_str().unwrap().len(), 36);
     let r = app.get("/no-existe").await;
-    assert!(r.headers().contains_key("content-security-policy"), "error pages too");
+    assert!(
+        r.headers().contains_key("content-security-policy"),
+        "error pages too"
+    );
 }
 
 #[tokio::test]
 async fn responses_are_compressed() {
     let app = spawn_app().await;
-    let r = app.client.get(app.url("/municipios")).header("accept-encoding", "gzip").send().await.unwrap();
+    let r = app
+        .client
+        .get(app.url("/municipios"))
+        .header("accept-encoding", "gzip")
+        .send()
+        .await
+        .unwrap();
     assert_eq!(r.headers()["content-encoding"], "gzip");
 }
 
@@ -196,12 +265,28 @@ async fn static_assets_are_cached_and_validated() {
     let href = &html[start..end];
     let r = app.get(href).await;
     assert_eq!(r.status(), 200);
-    assert!(r.headers()["content-type"].to_str().unwrap().starts_with("text/css"));
-    assert!(r.headers()["cache-control"].to_str().unwrap().contains("immutable"));
+    assert!(r.headers()["content-type"]
+        .to_str()
+        .unwrap()
+        .starts_with("text/css"));
+    assert!(r.headers()["cache-control"]
+        .to_str()
+        .unwrap()
+        .contains("immutable"));
     let etag = r.headers()["etag"].clone();
-    let r = app.client.get(app.url(href)).header("if-none-match", etag).send().await.unwrap();
+    let r = app
+        .client
+        .get(app.url(href))
+        .header("if-none-match", etag)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(r.status(), 304);
-    for bad in ["/static/..%2F..%2FCargo.toml", "/static/%2e%2e/etc/passwd", "/static/nada.css"] {
+    for bad in [
+        "/static/..%2F..%2FCargo.toml",
+        "/static/%2e%2e/etc/passwd",
+        "/static/nada.css",
+    ] {
         let r = app.get(bad).await;
         assert_eq!(r.status(), 404, "{bad}");
     }
@@ -222,7 +307,12 @@ async fn sections_and_legal_pages_render() {
         let (status, html) = app.get_text(path).await;
         assert_eq!(status, 200, "{path}");
         assert!(html.contains(&format!("<h1>{heading}</h1>")), "{path}");
-        assert!(html.contains("aria-current=\"page\"") || path.starts_with("/a") || path.starts_with("/t"), "{path}: current section marked");
+        assert!(
+            html.contains("aria-current=\"page\"")
+                || path.starts_with("/a")
+                || path.starts_with("/t"),
+            "{path}: current section marked"
+        );
     }
     let (_, robots) = app.get_text("/robots.txt").await;
     assert!(robots.contains("User-agent: *"));
@@ -235,7 +325,16 @@ async fn every_route_goes_through_the_permission_check() {
     assert!(routes.len() >= 12);
     let mut seen = std::collections::HashSet::new();
     for r in routes {
-        assert!(seen.insert((r.method.clone(), r.path)), "route registered twice: {} {}", r.method, r.path);
-        assert!(r.action.name.contains('.'), "action names are capability.thing.verb: {}", r.action.name);
+        assert!(
+            seen.insert((r.method.clone(), r.path)),
+            "route registered twice: {} {}",
+            r.method,
+            r.path
+        );
+        assert!(
+            r.action.name.contains('.'),
+            "action names are capability.thing.verb: {}",
+            r.action.name
+        );
     }
 }

@@ -19,8 +19,8 @@ impl Seeds for DirectorySeeds {
         conn: &mut AnyConnection,
         ctx: &SeedContext,
     ) -> Result<(), sqlx::Error> {
-        let list = parse_municipalities(crate::MUNICIPALITIES_CSV)
-            .map_err(|e| sqlx::Error::Protocol(e))?;
+        let list =
+            parse_municipalities(crate::MUNICIPALITIES_CSV).map_err(sqlx::Error::Protocol)?;
         store::insert_municipalities(conn, &list).await?;
         store::insert_body_kinds(conn, &BODY_KINDS).await?;
         if store::body_by_slug(conn, INFOEM_SLUG).await?.is_none() {

@@ -277,7 +277,9 @@ mod tests {
     async fn streams_many_chunks_and_enforces_the_limit() {
         let fs = FileStore::open(&StorageTarget::Memory).unwrap();
         let chunk = Bytes::from(vec![7u8; 1024 * 1024]);
-        let chunks = || -> Vec<Result<Bytes, std::io::Error>> { (0..20).map(|_| Ok(chunk.clone())).collect() };
+        let chunks = || -> Vec<Result<Bytes, std::io::Error>> {
+            (0..20).map(|_| Ok(chunk.clone())).collect()
+        };
         let blob = fs
             .put_stream(futures::stream::iter(chunks()), 64 * 1024 * 1024)
             .await

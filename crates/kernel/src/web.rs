@@ -358,12 +358,15 @@ pub fn template_env(
         "asset",
         move |name: String| -> Result<Value, minijinja::Error> {
             // Our own URL, known to be safe: no need to entity-escape its slashes.
-            urls.get(name.as_str()).cloned().map(Value::from_safe_string).ok_or_else(|| {
-                minijinja::Error::new(
-                    minijinja::ErrorKind::InvalidOperation,
-                    format!("unknown asset {name}"),
-                )
-            })
+            urls.get(name.as_str())
+                .cloned()
+                .map(Value::from_safe_string)
+                .ok_or_else(|| {
+                    minijinja::Error::new(
+                        minijinja::ErrorKind::InvalidOperation,
+                        format!("unknown asset {name}"),
+                    )
+                })
         },
     );
     env.add_filter("int", |v: i64| format_int(v));

@@ -1,6 +1,8 @@
 //! Storage tests of the kernel, run on SQLite by default and on PostgreSQL when
 //! `APERTURA_TEST_DATABASE_URL` is set: the job queue, the audit log, seeds.
 
+#![allow(clippy::unwrap_used)]
+
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
@@ -19,13 +21,28 @@ async fn queue() -> (kernel::testing::TestDb, JobQueue) {
 #[tokio::test]
 async fn enqueue_claim_progress_complete() {
     let (_t, q) = queue().await;
-    let id = q.enqueue(NewJob::new("prueba", serde_json::json!({"n": 1}))).await.unwrap();
-    let job = q.claim("w1", Duration::from_secs(30)).await.unwrap().expect("a job");
+    let id = q
+        .enqueue(NewJob::new("prueba", serde_json::json!({"n": 1})))
+        .await
+        .unwrap();
+    let job = q
+        .claim("w1", Duration::from_secs(30))
+        .await
+        .unwrap()
+        .expect("a job");
     assert_eq!(job.id, id);
     assert_eq!(job.payload["n"], 1);
     assert_eq!(job.attempt, 1);
-    assert!(q.claim("w2", Duration::from_secs(30)).await.unwrap().is_none(), "held jobs are not claimed twice");
-    q.progress(&job, Duration::from_secs(30), 50, Some(200), Some("filas")).await.unwrap();
+    assert!(
+        q.claim("w2", Duration::from_secs(30))
+            .await
+            .unwrap()
+            .is_none(),
+        "held jobs are not claimed twice"
+    );
+    q.progress(&job, Duration::from_secs(30), 50, Some(200), Some("filas"))
+        .await
+        .unwrap();
     let s = q.status(id).await.unwrap().unwrap();
     assert_eq!((s.status.as_str(), s.percent()), ("running", Some(25)));
     assert!(q.complete(&job).await.unwrap());
@@ -37,17 +54,32 @@ async fn enqueue_claim_progress_complete() {
 #[tokio::test]
 async fn expired_lease_is_claimed_again_and_the_old_holder_is_locked_out() {
     let (_t, q) = queue().await;
-    let id = q.enqueue(NewJob::new("prueba", serde_json::json!({}))).await.unwrap();
-    let first = q.claim("muerto", Duration::from_millis(1)).await.unwrap().unwrap();
+    let id = q
+        .enqueue(NewJob::new("prueba", serde_json::json!({})))
+        .await
+        .unwrap();
+    let first = q
+        .claim("muerto", Duration::from_millis(1))
+        .await
+        .unwrap()
+        .unwrap();
     tokio::time::sleep(Duration::from_millis(20)).await;
-    let second = q.claim("vivo", Duration::from_secs(30)).await.unwrap().expect("expired lease is reclaimed");
+    let second = q
+        .claim("vivo", Duration::from_secs(30))
+        .await
+        .unwrap()
+        .expect("expired lease is reclaimed");
     assert_eq!(second.id, id);
     assert_eq!(second.attempt, 2);
     assert!(matches!(
-        q.progress(&first, Duration::from_secs(30), 1, None, None).await,
+        q.progress(&first, Duration::from_secs(30), 1, None, None)
+            .await,
         Err(JobError::LeaseLost)
     ));
-    assert!(!q.complete(&first).await.unwrap(), "the old holder cannot finish it");
+    assert!(
+        !q.complete(&first).await.unwrap(),
+        "the old holder cannot finish it"
+    );
     assert!(q.complete(&second).await.unwrap());
 }
 
@@ -58,12 +90,24 @@ async fn failures_retry_with_backoff_then_fail() {
         .enqueue(NewJob::new("prueba", serde_json::json!({})).max_attempts(2))
         .await
         .unwrap();
-    let job = q.claim("w", Duration::from_secs(30)).await.unwrap().unwrap();
-    q.fail(&job, &JobError::Retry("red caída".into())).await.unwrap();
+    let job = q
+        .claim("w", Duration::from_secs(30))
+        .await
+        .unwrap()
+        .unwrap();
+    q.fail(&job, &JobError::Retry("red caída".into()))
+        .await
+        .unwrap();
     let s = q.status(id).await.unwrap().unwrap();
     assert_eq!(s.status, "pending");
     assert_eq!(s.last_error.as_deref(), Some("red caída"));
-    assert!(q.claim("w", Duration::from_secs(30)).await.unwrap().is_none(), "backoff delays the retry");
+    assert!(
+        q.claim("w", Duration::from_secs(30))
+            .await
+            .unwrap()
+            .is_none(),
+        "backoff delays the retry"
+    );
     // Make it due now, as if the backoff had passed.
     sqlx::query("UPDATE jobs SET run_at = $1 WHERE id = $2")
         .bind(kernel::time::now())
@@ -71,30 +115,56 @@ async fn failures_retry_with_backoff_then_fail() {
         .execute(_t.db.pool())
         .await
         .unwrap();
-    let job = q.claim("w", Duration::from_secs(30)).await.unwrap().unwrap();
+    let job = q
+        .claim("w", Duration::from_secs(30))
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!(job.attempt, 2);
-    q.fail(&job, &JobError::Retry("otra vez".into())).await.unwrap();
+    q.fail(&job, &JobError::Retry("otra vez".into()))
+        .await
+        .unwrap();
     assert_eq!(q.status(id).await.unwrap().unwrap().status, "failed");
 }
 
 #[tokio::test]
 async fn permanent_failure_and_cancellation() {
     let (_t, q) = queue().await;
-    let a = q.enqueue(NewJob::new("prueba", serde_json::json!({}))).await.unwrap();
-    let job = q.claim("w", Duration::from_secs(30)).await.unwrap().unwrap();
-    q.fail(&job, &JobError::Permanent("archivo ilegible".into())).await.unwrap();
+    let a = q
+        .enqueue(NewJob::new("prueba", serde_json::json!({})))
+        .await
+        .unwrap();
+    let job = q
+        .claim("w", Duration::from_secs(30))
+        .await
+        .unwrap()
+        .unwrap();
+    q.fail(&job, &JobError::Permanent("archivo ilegible".into()))
+        .await
+        .unwrap();
     assert_eq!(q.status(a).await.unwrap().unwrap().status, "failed");
 
-    let b = q.enqueue(NewJob::new("prueba", serde_json::json!({}))).await.unwrap();
+    let b = q
+        .enqueue(NewJob::new("prueba", serde_json::json!({})))
+        .await
+        .unwrap();
     q.cancel(b).await.unwrap();
     assert_eq!(q.status(b).await.unwrap().unwrap().status, "cancelled");
 
-    let c = q.enqueue(NewJob::new("prueba", serde_json::json!({}))).await.unwrap();
-    let job = q.claim("w", Duration::from_secs(30)).await.unwrap().unwrap();
+    let c = q
+        .enqueue(NewJob::new("prueba", serde_json::json!({})))
+        .await
+        .unwrap();
+    let job = q
+        .claim("w", Duration::from_secs(30))
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!(job.id, c);
     q.cancel(c).await.unwrap();
     assert!(matches!(
-        q.progress(&job, Duration::from_secs(30), 1, None, None).await,
+        q.progress(&job, Duration::from_secs(30), 1, None, None)
+            .await,
         Err(JobError::Cancelled)
     ));
 }
@@ -102,12 +172,25 @@ async fn permanent_failure_and_cancellation() {
 #[tokio::test]
 async fn dedup_key_keeps_one_pending_job() {
     let (_t, q) = queue().await;
-    let a = q.enqueue(NewJob::new("indexar", serde_json::json!({})).dedup("conjunto:7")).await.unwrap();
-    let b = q.enqueue(NewJob::new("indexar", serde_json::json!({})).dedup("conjunto:7")).await.unwrap();
+    let a = q
+        .enqueue(NewJob::new("indexar", serde_json::json!({})).dedup("conjunto:7"))
+        .await
+        .unwrap();
+    let b = q
+        .enqueue(NewJob::new("indexar", serde_json::json!({})).dedup("conjunto:7"))
+        .await
+        .unwrap();
     assert_eq!(a, b);
-    let job = q.claim("w", Duration::from_secs(30)).await.unwrap().unwrap();
+    let job = q
+        .claim("w", Duration::from_secs(30))
+        .await
+        .unwrap()
+        .unwrap();
     q.complete(&job).await.unwrap();
-    let c = q.enqueue(NewJob::new("indexar", serde_json::json!({})).dedup("conjunto:7")).await.unwrap();
+    let c = q
+        .enqueue(NewJob::new("indexar", serde_json::json!({})).dedup("conjunto:7"))
+        .await
+        .unwrap();
     assert_ne!(a, c, "a finished job does not block a new one");
 }
 
@@ -129,9 +212,13 @@ impl JobHandler for Counting {
 async fn concurrent_workers_run_each_job_exactly_once() {
     let (_t, q) = queue().await;
     for i in 0..40 {
-        q.enqueue(NewJob::new("contar", serde_json::json!({ "i": i }))).await.unwrap();
+        q.enqueue(NewJob::new("contar", serde_json::json!({ "i": i })))
+            .await
+            .unwrap();
     }
-    q.enqueue(NewJob::new("desconocido", serde_json::json!({}))).await.unwrap();
+    q.enqueue(NewJob::new("desconocido", serde_json::json!({})))
+        .await
+        .unwrap();
     let count = Arc::new(AtomicUsize::new(0));
     let mut handles = vec![];
     for _ in 0..4 {
@@ -145,10 +232,17 @@ async fn concurrent_workers_run_each_job_exactly_once() {
     assert_eq!(count.load(Ordering::SeqCst), 40);
     assert_eq!(ran, 41);
     let recent = q.recent(100).await.unwrap();
-    assert_eq!(recent.iter().filter(|s| s.status == "succeeded").count(), 40);
+    assert_eq!(
+        recent.iter().filter(|s| s.status == "succeeded").count(),
+        40
+    );
     let unknown = recent.iter().find(|s| s.kind == "desconocido").unwrap();
     assert_eq!(unknown.status, "failed");
-    assert!(unknown.last_error.as_deref().unwrap().contains("desconocido"));
+    assert!(unknown
+        .last_error
+        .as_deref()
+        .unwrap()
+        .contains("desconocido"));
 }
 
 #[tokio::test]
@@ -174,7 +268,10 @@ async fn audit_log_is_append_only() {
         .execute(t.db.pool())
         .await;
     assert!(update.is_err(), "UPDATE on the audit log must be refused");
-    let delete = sqlx::query("DELETE FROM audit_log WHERE id = $1").bind(id).execute(t.db.pool()).await;
+    let delete = sqlx::query("DELETE FROM audit_log WHERE id = $1")
+        .bind(id)
+        .execute(t.db.pool())
+        .await;
     assert!(delete.is_err(), "DELETE on the audit log must be refused");
     assert_eq!(audit::recent(&t.db, None, 10).await.unwrap().len(), 1);
 }
@@ -184,10 +281,15 @@ async fn a_rolled_back_write_leaves_no_audit_entry() {
     let t = test_db(&[kernel::MIGRATIONS]).await;
     {
         let mut tx = t.db.begin().await.unwrap();
-        audit::record(&mut tx, &Actor::cli(), Change::new("prueba", 2, "create")).await.unwrap();
+        audit::record(&mut tx, &Actor::cli(), Change::new("prueba", 2, "create"))
+            .await
+            .unwrap();
         // dropped without commit
     }
-    assert!(audit::recent(&t.db, Some("prueba"), 10).await.unwrap().is_empty());
+    assert!(audit::recent(&t.db, Some("prueba"), 10)
+        .await
+        .unwrap()
+        .is_empty());
 }
 
 #[tokio::test]
@@ -198,7 +300,12 @@ async fn concurrent_writers_queue_instead_of_failing() {
         let db = t.db.clone();
         handles.push(tokio::spawn(async move {
             let mut tx = db.begin().await?;
-            audit::record(&mut tx, &Actor::system(), Change::new("carrera", i, "create")).await?;
+            audit::record(
+                &mut tx,
+                &Actor::system(),
+                Change::new("carrera", i, "create"),
+            )
+            .await?;
             tokio::time::sleep(Duration::from_millis(2)).await;
             tx.commit().await
         }));
@@ -206,7 +313,13 @@ async fn concurrent_writers_queue_instead_of_failing() {
     for h in handles {
         h.await.unwrap().unwrap();
     }
-    assert_eq!(audit::recent(&t.db, Some("carrera"), 100).await.unwrap().len(), 20);
+    assert_eq!(
+        audit::recent(&t.db, Some("carrera"), 100)
+            .await
+            .unwrap()
+            .len(),
+        20
+    );
 }
 
 #[tokio::test]

@@ -63,7 +63,7 @@ pub async fn spawn_app_with(demo: bool) -> TestApp {
         ..Config::default()
     };
     assert_eq!(
-        config.storage().unwrap(),
+        config.storage().expect("storage"),
         StorageTarget::Local(dir.path().join("files"))
     );
     let app = Application::open(config.clone())
