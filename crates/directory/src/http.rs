@@ -98,10 +98,11 @@ async fn municipalities_page(
     let all = store::municipalities(&ctx.state.db).await?;
     let listing = list(&all, &q, threshold);
     let columns: Vec<Column> = [
-        (SortKey::Key, "municipalities-col-key", false),
+        // Name and population first: on a phone they are what fits.
         (SortKey::Name, "municipalities-col-name", false),
-        (SortKey::Seat, "municipalities-col-seat", false),
         (SortKey::Population, "municipalities-col-population", true),
+        (SortKey::Key, "municipalities-col-key", false),
+        (SortKey::Seat, "municipalities-col-seat", false),
     ]
     .into_iter()
     .map(|(key, label, numeric)| {
