@@ -338,3 +338,53 @@ async fn every_route_goes_through_the_permission_check() {
         );
     }
 }
+
+static BOOM: kernel::authz::Action = kernel::authz::Action {
+    name: "test.boom.view",
+    rule: kernel::authz::Rule::Anyone,
+};
+
+async fn boom() -> &'static str {
+    panic!("a bug in a handler")
+}
+
+#[tokio::test]
+async fn a_panicking_handler_gets_a_spanish_500_page_with_a_reference() {
+    let (target, dir) = kernel::testing::fresh_target().await;
+    let config = kernel::config::Config {
+        data_dir: dir.path().to_path_buf(),
+        database_url: Some(match &target {
+            kernel::config::DatabaseTarget::Sqlite(p) => format!("sqlite://{}", p.display()),
+            kernel::config::DatabaseTarget::Postgres(u) => u.clone(),
+        }),
+        ..kernel::config::Config::default()
+    };
+    let mut platform = apertura::platform();
+    platform.capabilities.push(kernel::Capability {
+        routes: || kernel::web::Routes::new().get("/falla", &BOOM, boom),
+        ..kernel::Capability::new("test")
+    });
+    let (db, files) = apertura::open_storage(&config, &platform).await.unwrap();
+    let app = apertura::Application::build(config, db, files, platform).unwrap();
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(app.serve(listener, std::future::pending()));
+    let r = reqwest::get(format!("http://{addr}/falla")).await.unwrap();
+    assert_eq!(r.status(), 500);
+    let rid = r.headers()["x-request-id"].to_str().unwrap().to_string();
+    let html = r.text().await.unwrap();
+    assert!(html.contains("Ocurrió un error"), "{html}");
+    assert!(
+        html.contains(&format!("Folio del error: {rid}")),
+        "the page shows the request id"
+    );
+    assert!(
+        !html.contains("a bug in a handler"),
+        "internals are not shown"
+    );
+    // The server keeps serving.
+    let r = reqwest::get(format!("http://{addr}/healthz"))
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+}
