@@ -16,6 +16,7 @@ use object_store::aws::AmazonS3Builder;
 use object_store::local::LocalFileSystem;
 use object_store::memory::InMemory;
 use object_store::path::Path as StorePath;
+use object_store::prefix::PrefixStore;
 use object_store::{ObjectStore, WriteMultipart};
 use sha2::{Digest, Sha256};
 
@@ -85,12 +86,21 @@ impl FileStore {
                         .with_automatic_cleanup(true),
                 )
             }
-            StorageTarget::S3(url) => Arc::new(
-                AmazonS3Builder::from_env()
+            StorageTarget::S3(url) => {
+                let s3 = AmazonS3Builder::from_env()
                     .with_url(url.clone())
                     .build()
-                    .map_err(|e| fail(e.to_string()))?,
-            ),
+                    .map_err(|e| fail(e.to_string()))?;
+                // `s3://bucket/some/prefix` keeps everything under that prefix.
+                let prefix = url::Url::parse(url)
+                    .map(|u| u.path().trim_matches('/').to_string())
+                    .unwrap_or_default();
+                if prefix.is_empty() {
+                    Arc::new(s3)
+                } else {
+                    Arc::new(PrefixStore::new(s3, prefix.as_str()))
+                }
+            }
             StorageTarget::Memory => Arc::new(InMemory::new()),
         };
         Ok(FileStore {

@@ -96,3 +96,23 @@ async fn fresh_schema(base: &str) -> String {
     let sep = if base.contains('?') { '&' } else { '?' };
     format!("{base}{sep}options=-c%20search_path%3D{schema}")
 }
+
+/// A fresh file store: a temporary directory, or, when
+/// `APERTURA_TEST_STORAGE_URL` is set (e.g. `s3://apertura-pruebas` with the
+/// `AWS_*` variables pointing at a local S3-compatible server), a fresh prefix
+/// in that bucket.
+pub fn test_files(dir: &std::path::Path) -> crate::files::FileStore {
+    use crate::config::StorageTarget;
+    let target = match std::env::var("APERTURA_TEST_STORAGE_URL")
+        .ok()
+        .filter(|s| !s.trim().is_empty())
+    {
+        Some(base) => StorageTarget::S3(format!(
+            "{}/t{}",
+            base.trim_end_matches('/'),
+            uuid::Uuid::new_v4().simple()
+        )),
+        None => StorageTarget::Local(dir.join("files")),
+    };
+    crate::files::FileStore::open(&target).expect("test file store")
+}
