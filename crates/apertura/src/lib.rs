@@ -12,6 +12,7 @@ use kernel::db::Db;
 use kernel::files::FileStore;
 use kernel::i18n::I18n;
 use kernel::jobs::{JobQueue, Worker};
+use kernel::security::Secret;
 use kernel::web::{build_router, template_env, AppState, Assets, Shared};
 use kernel::Platform;
 
@@ -52,6 +53,7 @@ impl Application {
         config: Config,
         db: Db,
         files: FileStore,
+        secret: Secret,
         platform: Platform,
     ) -> anyhow::Result<Application> {
         let i18n = Arc::new(I18n::new(&platform.catalogs())?);
@@ -59,6 +61,7 @@ impl Application {
         let templates = template_env(&platform.templates(), i18n.clone(), &assets)
             .map_err(|e| anyhow::anyhow!("plantilla no válida: {e}"))?;
         let (routes, route_info) = platform.routes().into_parts();
+        let resolver = platform.actor_resolver();
         let state = AppState(Arc::new(Shared {
             config,
             jobs: JobQueue::new(db.clone()),
@@ -69,6 +72,8 @@ impl Application {
             nav: platform.nav(),
             assets,
             routes: route_info,
+            secret,
+            resolver,
         }));
         let router = build_router(state.clone(), routes);
         Ok(Application {
@@ -82,7 +87,10 @@ impl Application {
     pub async fn open(config: Config) -> anyhow::Result<Application> {
         let platform = platform();
         let (db, files) = open_storage(&config, &platform).await?;
-        Application::build(config, db, files, platform)
+        let secret = Secret::load_or_create(&db)
+            .await
+            .context("no se pudo leer el secreto del servidor")?;
+        Application::build(config, db, files, secret, platform)
     }
 
     /// A worker with every capability's job handlers.

@@ -13,10 +13,8 @@ use serde::{Deserialize, Serialize};
 use crate::domain::{list, ListQuery, SortKey};
 use crate::store;
 
-pub static VIEW_MUNICIPALITIES: Action = Action {
-    name: "directory.municipalities.view",
-    rule: Rule::Anyone,
-};
+pub static VIEW_MUNICIPALITIES: Action =
+    Action::read("directory.municipalities.view", Rule::Anyone);
 
 pub fn routes() -> Routes {
     Routes::new()

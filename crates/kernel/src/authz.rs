@@ -81,6 +81,10 @@ pub struct Actor {
     pub body_roles: Vec<(i64, Role)>,
     pub ip: Option<String>,
     pub request_id: Option<String>,
+    /// The name to greet a signed-in person with.
+    pub display_name: Option<String>,
+    /// Acting through a read-only API token.
+    pub read_only: bool,
 }
 
 impl Actor {
@@ -92,6 +96,8 @@ impl Actor {
             body_roles: vec![],
             ip: None,
             request_id: None,
+            display_name: None,
+            read_only: false,
         }
     }
 
@@ -159,6 +165,27 @@ pub struct Action {
     /// Stable name, `capability.thing.verb`, e.g. `directory.municipalities.view`.
     pub name: &'static str,
     pub rule: Rule,
+    /// Changes something (read-only API tokens may not).
+    pub write: bool,
+}
+
+impl Action {
+    /// An action that only reads.
+    pub const fn read(name: &'static str, rule: Rule) -> Action {
+        Action {
+            name,
+            rule,
+            write: false,
+        }
+    }
+    /// An action that changes something.
+    pub const fn write(name: &'static str, rule: Rule) -> Action {
+        Action {
+            name,
+            rule,
+            write: true,
+        }
+    }
 }
 
 /// What the action is about, when that matters.
@@ -182,6 +209,9 @@ pub enum Denied {
 /// The one permission check. Every route goes through it (the router wraps
 /// each handler) and so does every command acting on a subject.
 pub fn authorize(actor: &Actor, action: &Action, subject: Subject) -> Result<(), Denied> {
+    if action.write && actor.read_only {
+        return Err(Denied::Forbidden);
+    }
     let allowed = match action.rule {
         Rule::Anyone => true,
         Rule::SignedIn => actor.is_signed_in(),
@@ -211,18 +241,12 @@ pub fn authorize(actor: &Actor, action: &Action, subject: Subject) -> Result<(),
 mod tests {
     use super::*;
 
-    const VIEW: Action = Action {
-        name: "t.view",
-        rule: Rule::Anyone,
-    };
-    const ADMIN: Action = Action {
-        name: "t.admin",
-        rule: Rule::Roles(&[]),
-    };
-    const EDIT: Action = Action {
-        name: "t.edit",
-        rule: Rule::BodyRoles(&[Role::BodyAdmin, Role::BodyEditor]),
-    };
+    const VIEW: Action = Action::read("t.view", Rule::Anyone);
+    const ADMIN: Action = Action::write("t.admin", Rule::Roles(&[]));
+    const EDIT: Action = Action::write(
+        "t.edit",
+        Rule::BodyRoles(&[Role::BodyAdmin, Role::BodyEditor]),
+    );
 
     fn editor_of(body: i64) -> Actor {
         Actor {
@@ -249,6 +273,15 @@ mod tests {
             (&admin, &EDIT, Subject::Body(11), Ok(())),
             (&anon, &EDIT, Subject::Body(10), Err(Denied::NeedsSignIn)),
         ];
+        let read_only = Actor {
+            read_only: true,
+            ..Actor::user(1, Role::PlatformAdmin)
+        };
+        assert_eq!(
+            authorize(&read_only, &ADMIN, Subject::None),
+            Err(Denied::Forbidden)
+        );
+        assert_eq!(authorize(&read_only, &VIEW, Subject::None), Ok(()));
         for (actor, action, subject, expected) in cases {
             assert_eq!(
                 authorize(actor, action, *subject),

@@ -54,6 +54,8 @@ pub struct Capability {
     pub seeds: Option<Arc<dyn Seeds>>,
     /// Bump to apply a changed reference seed again.
     pub reference_version: &'static str,
+    /// Who is asking (one capability provides it: accounts).
+    pub actor_resolver: Option<Arc<dyn crate::web::ActorResolver>>,
 }
 
 impl std::fmt::Debug for Capability {
@@ -78,6 +80,7 @@ impl Capability {
             jobs: |_| vec![],
             seeds: None,
             reference_version: "1",
+            actor_resolver: None,
         }
     }
 }
@@ -135,6 +138,12 @@ impl Platform {
         self.capabilities
             .iter()
             .fold(Routes::new(), |acc, c| acc.merge((c.routes)()))
+    }
+
+    pub fn actor_resolver(&self) -> Option<Arc<dyn crate::web::ActorResolver>> {
+        self.capabilities
+            .iter()
+            .find_map(|c| c.actor_resolver.clone())
     }
 
     pub fn jobs(&self, state: &AppState) -> Vec<Arc<dyn JobHandler>> {
@@ -250,6 +259,7 @@ pub fn kernel() -> Capability {
             },
         ],
         routes: crate::web::kernel_routes,
+        jobs: |state| crate::mail::handlers(&state.db, &state.config),
         ..Capability::new("kernel")
     }
 }

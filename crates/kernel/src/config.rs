@@ -77,6 +77,13 @@ pub struct Config {
     /// `APERTURA_WORKERS`: background workers that `serve` runs in-process
     /// (0 = none; then run `apertura worker` separately).
     pub workers: usize,
+    /// `APERTURA_SMTP_URL`: e.g. `smtps://usuario:clave@correo.infoem.org.mx`.
+    /// Without it, e-mails are written as `.eml` files under `DATA_DIR/outbox`.
+    pub smtp_url: Option<String>,
+    /// `APERTURA_MAIL_FROM`: the sender of the platform's e-mails.
+    pub mail_from: String,
+    /// `APERTURA_SESSION_DAYS`: a session ends after this many days without use.
+    pub session_days: i64,
 }
 
 impl Default for Config {
@@ -94,6 +101,9 @@ impl Default for Config {
             request_timeout_secs: 30,
             small_municipality_threshold: 70_000,
             workers: 1,
+            smtp_url: None,
+            mail_from: "Apertura (Infoem) <no-responder@apertura.invalid>".into(),
+            session_days: 14,
         }
     }
 }
@@ -144,6 +154,9 @@ impl Config {
         }
         if self.max_upload_bytes == 0 {
             return Err(ConfigError::Positive("APERTURA_MAX_UPLOAD_BYTES"));
+        }
+        if self.session_days <= 0 {
+            return Err(ConfigError::Positive("APERTURA_SESSION_DAYS"));
         }
         if self.request_timeout_secs == 0 {
             return Err(ConfigError::Positive("APERTURA_REQUEST_TIMEOUT_SECS"));

@@ -24,6 +24,8 @@ pub mod error;
 pub mod files;
 pub mod i18n;
 pub mod jobs;
+pub mod mail;
+pub mod security;
 pub mod text;
 pub mod time;
 pub mod web;

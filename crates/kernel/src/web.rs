@@ -33,6 +33,7 @@ use crate::error::{key_for_status, Error, ErrorPage};
 use crate::files::FileStore;
 use crate::i18n::{format_int, I18n, Locale};
 use crate::jobs::JobQueue;
+use crate::security::Secret;
 
 /// Everything a handler may need, shared by all requests.
 pub struct Shared {
@@ -46,7 +47,57 @@ pub struct Shared {
     pub assets: Assets,
     /// Every route with the action it performs: the permission matrix.
     pub routes: Vec<RouteInfo>,
+    /// The server secret (CSRF tokens, signatures), shared by all processes.
+    pub secret: Secret,
+    /// Who is asking: provided by the accounts capability.
+    pub resolver: Option<Arc<dyn ActorResolver>>,
 }
+
+/// Finds the actor of a request (session cookie or API token). Provided by a
+/// capability (accounts); the kernel only calls it.
+#[async_trait::async_trait]
+pub trait ActorResolver: Send + Sync {
+    async fn resolve(
+        &self,
+        state: &AppState,
+        headers: &HeaderMap,
+    ) -> Result<Option<Actor>, sqlx::Error>;
+}
+
+/// The value of cookie `name`, if the request carries it.
+pub fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .find_map(|c| {
+            let (k, v) = c.trim().split_once('=')?;
+            (k == name).then(|| v.to_string())
+        })
+}
+
+/// A `Set-Cookie` value with the platform's attributes (HttpOnly, SameSite=Lax,
+/// Secure when the public URL is https).
+pub fn set_cookie(
+    config: &Config,
+    name: &str,
+    value: &str,
+    max_age_secs: Option<i64>,
+) -> HeaderValue {
+    let mut c = format!("{name}={value}; Path=/; HttpOnly; SameSite=Lax");
+    if let Some(age) = max_age_secs {
+        c.push_str(&format!("; Max-Age={age}"));
+    }
+    if config.public_url().starts_with("https://") {
+        c.push_str("; Secure");
+    }
+    HeaderValue::from_str(&c).unwrap_or_else(|_| HeaderValue::from_static("invalid=1"))
+}
+
+/// The CSRF token of this request, for forms.
+#[derive(Debug, Clone)]
+pub struct CsrfToken(pub String);
 
 #[derive(Clone)]
 pub struct AppState(pub Arc<Shared>);
@@ -185,6 +236,8 @@ pub struct Ctx {
     pub request_id: String,
     pub path: String,
     pub query: String,
+    /// Goes in every form as `_csrf`.
+    pub csrf_token: String,
 }
 
 impl FromRequestParts<AppState> for Ctx {
@@ -216,6 +269,11 @@ impl FromRequestParts<AppState> for Ctx {
             request_id,
             path: parts.uri.path().to_string(),
             query: parts.uri.query().unwrap_or_default().to_string(),
+            csrf_token: parts
+                .extensions
+                .get::<CsrfToken>()
+                .map(|t| t.0.clone())
+                .unwrap_or_default(),
         })
     }
 }
@@ -240,6 +298,7 @@ impl Ctx {
             &self.query,
             &self.actor,
             &self.request_id,
+            &self.csrf_token,
         );
         let html = self
             .state
@@ -274,6 +333,7 @@ fn base_context(
     query: &str,
     actor: &Actor,
     request_id: &str,
+    csrf_token: &str,
 ) -> Value {
     let nav: Vec<NavEntry> = state
         .nav
@@ -305,6 +365,9 @@ fn base_context(
         nav => nav,
         request_id => request_id,
         signed_in => actor.is_signed_in(),
+        user_name => actor.display_name.clone(),
+        is_staff => actor.is_signed_in() && matches!(actor.role, crate::authz::Role::PlatformAdmin | crate::authz::Role::InstituteReviewer),
+        csrf_token => csrf_token,
         lang_switch => context! {
             href => format!("{path}?{switch_query}"),
             code => other.code(),
@@ -472,10 +535,7 @@ async fn readyz(State(state): State<AppState>) -> Response {
         .into_response()
 }
 
-pub static VIEW_PUBLIC: Action = Action {
-    name: "kernel.public.view",
-    rule: Rule::Anyone,
-};
+pub static VIEW_PUBLIC: Action = Action::read("kernel.public.view", Rule::Anyone);
 
 /// The kernel's own routes: health checks and static assets.
 pub fn kernel_routes() -> Routes {
@@ -547,6 +607,11 @@ async fn error_pages(State(state): State<AppState>, req: Request, next: Next) ->
         .get::<Actor>()
         .cloned()
         .unwrap_or_else(Actor::anonymous);
+    let csrf = req
+        .extensions()
+        .get::<CsrfToken>()
+        .map(|t| t.0.clone())
+        .unwrap_or_default();
     let res = next.run(req).await;
     let status = res.status();
     if !(status.is_client_error() || status.is_server_error()) {
@@ -598,7 +663,7 @@ async fn error_pages(State(state): State<AppState>, req: Request, next: Next) ->
         )
             .into_response()
     } else {
-        let base = base_context(&state, locale, &path, &query, &actor, &rid);
+        let base = base_context(&state, locale, &path, &query, &actor, &rid, &csrf);
         let ctx = context! {
             status => status.as_u16(),
             title => title,
@@ -623,7 +688,105 @@ async fn error_pages(State(state): State<AppState>, req: Request, next: Next) ->
     out
 }
 
+/// Puts the actor (from the session cookie or an API token) on the request.
+/// If the lookup fails the request goes on as anonymous; handlers that need
+/// the database answer 503 themselves.
+async fn resolve_actor(State(state): State<AppState>, mut req: Request, next: Next) -> Response {
+    if let Some(resolver) = state.resolver.clone() {
+        match resolver.resolve(&state, req.headers()).await {
+            Ok(Some(actor)) => {
+                req.extensions_mut().insert(actor);
+            }
+            Ok(None) => {}
+            Err(e) => tracing::warn!(error = %e, "could not resolve the actor"),
+        }
+    }
+    next.run(req).await
+}
+
+const CSRF_COOKIE: &str = "csrf";
+
+/// Gives every visitor a random `csrf` cookie and puts the matching form token
+/// on the request.
+async fn csrf_cookie(State(state): State<AppState>, mut req: Request, next: Next) -> Response {
+    let existing = cookie(req.headers(), CSRF_COOKIE).filter(|c| (32..=64).contains(&c.len()));
+    let value = existing
+        .clone()
+        .unwrap_or_else(crate::security::random_token);
+    req.extensions_mut()
+        .insert(CsrfToken(state.secret.csrf_token(&value)));
+    let mut res = next.run(req).await;
+    if existing.is_none() {
+        res.headers_mut().append(
+            header::SET_COOKIE,
+            set_cookie(&state.config, CSRF_COOKIE, &value, None),
+        );
+    }
+    res
+}
+
+/// Refuses unsafe requests without a valid CSRF token (header `x-csrf-token`,
+/// query `_csrf`, or form field `_csrf`). Requests that authenticate with an
+/// `Authorization` header carry no ambient credentials and are not checked.
+async fn csrf_check(State(state): State<AppState>, req: Request, next: Next) -> Response {
+    let unsafe_method = !matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS);
+    if !unsafe_method || req.headers().contains_key(header::AUTHORIZATION) {
+        return next.run(req).await;
+    }
+    let denied = || Error::user(StatusCode::FORBIDDEN, "error-csrf").into_response();
+    let Some(cookie_value) = cookie(req.headers(), CSRF_COOKIE) else {
+        return denied();
+    };
+    let from_header = req
+        .headers()
+        .get("x-csrf-token")
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_string);
+    let from_query = req.uri().query().and_then(|q| {
+        url::form_urlencoded::parse(q.as_bytes())
+            .find(|(k, _)| k == "_csrf")
+            .map(|(_, v)| v.into_owned())
+    });
+    if let Some(token) = from_header.or(from_query) {
+        return if state.secret.verify_csrf(&cookie_value, &token) {
+            next.run(req).await
+        } else {
+            denied()
+        };
+    }
+    let is_form = req
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|ct| ct.starts_with("application/x-www-form-urlencoded"));
+    if !is_form {
+        return denied();
+    }
+    let (parts, body) = req.into_parts();
+    let bytes = match axum::body::to_bytes(body, FORM_LIMIT).await {
+        Ok(b) => b,
+        Err(_) => {
+            return Error::user(StatusCode::PAYLOAD_TOO_LARGE, "error-too-large")
+                .arg("limit", FORM_LIMIT)
+                .into_response()
+        }
+    };
+    let token = url::form_urlencoded::parse(&bytes)
+        .find(|(k, _)| k == "_csrf")
+        .map(|(_, v)| v.into_owned())
+        .unwrap_or_default();
+    if !state.secret.verify_csrf(&cookie_value, &token) {
+        return denied();
+    }
+    next.run(Request::from_parts(parts, axum::body::Body::from(bytes)))
+        .await
+}
+
+/// Largest ordinary form (uploads go through their own multipart routes).
+pub const FORM_LIMIT: usize = 2 * 1024 * 1024;
+
 /// Security headers on every answer (a handler may set its own first).
+
 async fn security_headers(req: Request, next: Next) -> Response {
     let mut res = next.run(req).await;
     let h = res.headers_mut();
@@ -665,7 +828,10 @@ pub fn build_router(state: AppState, routes: Router<AppState>) -> Router {
             timeout,
         ))
         .layer(CatchPanicLayer::new())
+        .layer(middleware::from_fn_with_state(state.clone(), csrf_check))
         .layer(middleware::from_fn_with_state(state.clone(), error_pages))
+        .layer(middleware::from_fn_with_state(state.clone(), csrf_cookie))
+        .layer(middleware::from_fn_with_state(state.clone(), resolve_actor))
         .layer(middleware::from_fn(choose_locale))
         .layer(middleware::from_fn(security_headers))
         .layer(CompressionLayer::new())

@@ -12,10 +12,7 @@ use kernel::{Capability, Error};
 use minijinja::context;
 use serde::Serialize;
 
-pub static VIEW_PORTAL: Action = Action {
-    name: "portal.pages.view",
-    rule: Rule::Anyone,
-};
+pub static VIEW_PORTAL: Action = Action::read("portal.pages.view", Rule::Anyone);
 
 /// The sections of the navigation: `(path, id)`.
 pub const SECTIONS: [(&str, &str); 4] = [

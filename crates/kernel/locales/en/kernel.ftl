@@ -52,3 +52,5 @@ role-anonymous = Visitor
 footer-privacy = Privacy notice
 footer-terms = Terms of use
 footer-accessibility = Accessibility
+error-csrf-title = The form expired
+error-csrf = We could not verify that the form comes from this page (it may have expired). Reload the page and try again.

@@ -52,3 +52,5 @@ role-anonymous = Visitante
 footer-privacy = Aviso de privacidad
 footer-terms = Términos de uso
 footer-accessibility = Accesibilidad
+error-csrf-title = El formulario caducó
+error-csrf = No pudimos verificar que el formulario venga de esta página (puede haber caducado). Vuelva a cargar la página e intente de nuevo.
