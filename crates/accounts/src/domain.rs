@@ -146,3 +146,110 @@ mod tests {
         assert_ne!(g, generate_password());
     }
 }
+
+/// Sign-in failures for one address within [`LOCK_WINDOW_MINUTES`] that lock it.
+pub const MAX_FAILURES: i64 = 10;
+/// Failures from one network address within the window that lock it.
+pub const MAX_FAILURES_PER_IP: i64 = 100;
+pub const LOCK_WINDOW_MINUTES: i64 = 15;
+
+/// Is sign-in locked, given the recent failures for the address and the IP?
+pub fn is_locked(failures_for_email: i64, failures_for_ip: i64) -> bool {
+    failures_for_email >= MAX_FAILURES || failures_for_ip >= MAX_FAILURES_PER_IP
+}
+
+/// Where to go after signing in: only a path on this site (no `//host`,
+/// no scheme), otherwise the account page.
+pub fn safe_next(next: Option<&str>) -> String {
+    match next.map(str::trim) {
+        Some(p)
+            if p.starts_with('/')
+                && !p.starts_with("//")
+                && !p.starts_with("/\\")
+                && !p.contains(['\r', '\n'])
+                && p.len() < 500 =>
+        {
+            p.to_string()
+        }
+        _ => "/cuenta".to_string(),
+    }
+}
+
+/// A time-based one-time password generator (RFC 6238: SHA-1, 6 digits, 30 s,
+/// one step of tolerance) for `secret_base32`.
+pub fn totp(secret_base32: &str, account: &str) -> Option<totp_rs::TOTP> {
+    let bytes = totp_rs::Secret::Encoded(secret_base32.to_string())
+        .to_bytes()
+        .ok()?;
+    totp_rs::TOTP::new(
+        totp_rs::Algorithm::SHA1,
+        6,
+        1,
+        30,
+        bytes,
+        Some("Apertura Infoem".to_string()),
+        account.to_string(),
+    )
+    .ok()
+}
+
+/// A fresh second-factor secret, base32.
+pub fn new_totp_secret() -> String {
+    match totp_rs::Secret::generate_secret().to_encoded() {
+        totp_rs::Secret::Encoded(s) => s,
+        totp_rs::Secret::Raw(_) => String::new(),
+    }
+}
+
+/// Checks a six-digit code typed by the person.
+pub fn check_totp(secret_base32: &str, account: &str, code: &str) -> bool {
+    let code: String = code.chars().filter(|c| !c.is_whitespace()).collect();
+    code.len() == 6
+        && totp(secret_base32, account)
+            .and_then(|t| t.check_current(&code).ok())
+            .unwrap_or(false)
+}
+
+#[cfg(test)]
+mod more_tests {
+    use super::*;
+
+    #[test]
+    fn lockout_rule() {
+        assert!(!is_locked(9, 0));
+        assert!(is_locked(10, 0));
+        assert!(is_locked(0, 100));
+    }
+
+    #[test]
+    fn only_local_redirects() {
+        assert_eq!(safe_next(Some("/municipios?q=a")), "/municipios?q=a");
+        for bad in [
+            "//evil.example",
+            "https://evil.example",
+            "/\\evil",
+            "javascript:alert(1)",
+            "",
+            "/a\r\nSet-Cookie: x",
+        ] {
+            assert_eq!(safe_next(Some(bad)), "/cuenta", "{bad:?}");
+        }
+        assert_eq!(safe_next(None), "/cuenta");
+    }
+
+    #[test]
+    fn second_factor_codes() {
+        let secret = new_totp_secret();
+        assert!(secret.len() >= 26);
+        let t = totp(&secret, "a@b.mx").unwrap();
+        let code = t.generate_current().unwrap();
+        assert!(check_totp(&secret, "a@b.mx", &code));
+        assert!(check_totp(
+            &secret,
+            "a@b.mx",
+            &format!("{} {}", &code[..3], &code[3..])
+        ));
+        assert!(!check_totp(&secret, "a@b.mx", "000000") || code == "000000");
+        assert!(!check_totp(&secret, "a@b.mx", "12345"));
+    }
+}

@@ -2,12 +2,15 @@
 //! public bodies. (Sign-in, sessions and invitations build on this.)
 
 pub mod domain;
+pub mod http;
+pub mod session;
 pub mod store;
 
 use std::sync::Arc;
 
 use kernel::authz::Role;
 use kernel::db::{AnyConnection, MigrationSet};
+use kernel::i18n::{Catalog, Locale};
 use kernel::{Capability, SeedContext, Seeds};
 
 static SQLITE: sqlx::migrate::Migrator = sqlx::migrate!("migrations/sqlite");
@@ -100,6 +103,63 @@ pub fn capability() -> Capability {
     Capability {
         migrations: Some(MIGRATIONS),
         seeds: Some(Arc::new(AccountSeeds)),
+        catalogs: vec![
+            Catalog {
+                locale: Locale::Es,
+                name: "accounts/es.ftl",
+                source: include_str!("../locales/es/accounts.ftl"),
+            },
+            Catalog {
+                locale: Locale::En,
+                name: "accounts/en.ftl",
+                source: include_str!("../locales/en/accounts.ftl"),
+            },
+        ],
+        templates: vec![
+            (
+                "accounts/login.html",
+                include_str!("../templates/login.html"),
+            ),
+            (
+                "accounts/challenge.html",
+                include_str!("../templates/challenge.html"),
+            ),
+            (
+                "accounts/register.html",
+                include_str!("../templates/register.html"),
+            ),
+            (
+                "accounts/message.html",
+                include_str!("../templates/message.html"),
+            ),
+            (
+                "accounts/forgot.html",
+                include_str!("../templates/forgot.html"),
+            ),
+            (
+                "accounts/reset.html",
+                include_str!("../templates/reset.html"),
+            ),
+            (
+                "accounts/account.html",
+                include_str!("../templates/account.html"),
+            ),
+            (
+                "accounts/token_created.html",
+                include_str!("../templates/token_created.html"),
+            ),
+            ("accounts/totp.html", include_str!("../templates/totp.html")),
+            (
+                "accounts/members.html",
+                include_str!("../templates/members.html"),
+            ),
+            (
+                "accounts/invitation.html",
+                include_str!("../templates/invitation.html"),
+            ),
+        ],
+        routes: http::routes,
+        actor_resolver: Some(Arc::new(session::Resolver)),
         ..Capability::new("accounts")
     }
 }

@@ -151,3 +151,39 @@ pub async fn count_users(db: &Db) -> Result<i64, sqlx::Error> {
         .fetch_one(db.pool())
         .await
 }
+
+/// ARCO cancellation: erases the person's name, address, password and second
+/// factor, ends their sessions, revokes their tokens and memberships. The row
+/// stays (with a placeholder address) so that the audit log's account numbers
+/// keep pointing somewhere, and public content shows "persona eliminada".
+pub async fn anonymise(
+    conn: &mut AnyConnection,
+    actor: &Actor,
+    user_id: i64,
+) -> Result<(), sqlx::Error> {
+    let now = kernel::time::now();
+    sqlx::query(
+        "UPDATE users SET email = $1, display_name = 'Persona eliminada', password_hash = NULL, totp_secret = NULL, \
+         updated_at = $2, deleted_at = $2 WHERE id = $3",
+    )
+    .bind(format!("eliminada-{user_id}@anonima.invalid"))
+    .bind(&now)
+    .bind(user_id)
+    .execute(&mut *conn)
+    .await?;
+    sqlx::query("DELETE FROM sessions WHERE user_id = $1")
+        .bind(user_id)
+        .execute(&mut *conn)
+        .await?;
+    sqlx::query("UPDATE api_tokens SET revoked_at = $1 WHERE user_id = $2 AND revoked_at IS NULL")
+        .bind(&now)
+        .bind(user_id)
+        .execute(&mut *conn)
+        .await?;
+    sqlx::query("DELETE FROM memberships WHERE user_id = $1")
+        .bind(user_id)
+        .execute(&mut *conn)
+        .await?;
+    audit::record(conn, actor, Change::new("user", user_id, "delete_account")).await?;
+    Ok(())
+}

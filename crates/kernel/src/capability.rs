@@ -240,6 +240,7 @@ pub fn kernel() -> Capability {
                 include_str!("../templates/layout.html"),
             ),
             ("kernel/error.html", include_str!("../templates/error.html")),
+            ("kernel/forms.html", include_str!("../templates/forms.html")),
         ],
         assets: vec![
             Asset {

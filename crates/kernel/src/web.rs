@@ -238,6 +238,8 @@ pub struct Ctx {
     pub query: String,
     /// Goes in every form as `_csrf`.
     pub csrf_token: String,
+    /// The request's headers (cookies, for the few handlers that need them).
+    pub headers: HeaderMap,
 }
 
 impl FromRequestParts<AppState> for Ctx {
@@ -274,6 +276,7 @@ impl FromRequestParts<AppState> for Ctx {
                 .get::<CsrfToken>()
                 .map(|t| t.0.clone())
                 .unwrap_or_default(),
+            headers: parts.headers.clone(),
         })
     }
 }

@@ -54,3 +54,8 @@ footer-terms = Terms of use
 footer-accessibility = Accessibility
 error-csrf-title = The form expired
 error-csrf = We could not verify that the form comes from this page (it may have expired). Reload the page and try again.
+
+nav-sign-in = Sign in
+nav-account = My account
+nav-sign-out = Sign out
+nav-admin = Administration

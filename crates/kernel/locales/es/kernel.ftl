@@ -54,3 +54,8 @@ footer-terms = Términos de uso
 footer-accessibility = Accesibilidad
 error-csrf-title = El formulario caducó
 error-csrf = No pudimos verificar que el formulario venga de esta página (puede haber caducado). Vuelva a cargar la página e intente de nuevo.
+
+nav-sign-in = Entrar
+nav-account = Mi cuenta
+nav-sign-out = Salir
+nav-admin = Administración
