@@ -20,7 +20,7 @@ use minijinja::context;
 use serde::{Deserialize, Serialize};
 
 use crate::domain::{self, AccountError, Email};
-use crate::session::{self, SESSION_COOKIE, TOKEN_PREFIX};
+use crate::session::{self, SESSION_COOKIE};
 use crate::store;
 
 pub static AUTH_VIEW: Action = Action::read("accounts.auth.view", Rule::Anyone);
@@ -547,7 +547,7 @@ async fn register(ctx: Ctx, Form(form): Form<RegisterForm>) -> Result<Response, 
         Err(store::StoreError::Invalid(AccountError::EmailTaken(_))) => {
             // Same answer as for a new address (no account enumeration); the
             // owner of the address is told by e-mail instead.
-            tx = ctx.state.db.begin().await?;
+            // (create_user checks before inserting, so the transaction is still usable.)
             let body = ctx.state.i18n.t_args(
                 ctx.locale,
                 "mail-already-registered-body",
@@ -905,17 +905,17 @@ async fn token_create(ctx: Ctx, Form(form): Form<TokenForm>) -> Result<Response,
     if name.is_empty() || name.chars().count() > 80 {
         return Err(Error::bad_request("accounts-error-token-name"));
     }
-    let (scope, body) = match form.scope.as_str() {
-        "read" => ("read", None),
+    let scope = match form.scope.as_str() {
+        "read" => store::TokenScope::Read,
         "write" => {
-            let body: i64 = form
+            let body_id: i64 = form
                 .body
                 .as_deref()
                 .and_then(|b| b.parse().ok())
                 .ok_or_else(|| Error::bad_request("accounts-error-token-body"))?;
             // Only for a body the person edits or administers.
-            ctx.authorize(&crate::http::TOKEN_WRITE_FOR_BODY, Subject::Body(body))?;
-            ("write", Some(body))
+            ctx.authorize(&TOKEN_WRITE_FOR_BODY, Subject::Body(body_id))?;
+            store::TokenScope::Write { body_id }
         }
         _ => return Err(Error::bad_request("accounts-error-token-scope")),
     };
@@ -925,29 +925,8 @@ async fn token_create(ctx: Ctx, Form(form): Form<TokenForm>) -> Result<Response,
         Some("365") => 365,
         _ => return Err(Error::bad_request("accounts-error-token-days")),
     };
-    let token = format!("{TOKEN_PREFIX}{}", random_token());
     let mut tx = ctx.state.db.begin().await?;
-    let row = sqlx::query(
-        "INSERT INTO api_tokens (user_id, name, token_hash, scope, body_id, created_at, expires_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
-    )
-    .bind(me)
-    .bind(name)
-    .bind(hash_token(&token))
-    .bind(scope)
-    .bind(body)
-    .bind(kernel::time::now())
-    .bind(kernel::time::in_future(std::time::Duration::from_secs(days * 86_400)))
-    .fetch_one(&mut *tx)
-    .await?;
-    let id: i64 = row.try_get("id")?;
-    audit::record(
-        &mut tx,
-        &ctx.actor,
-        Change::new("api_token", id, "create")
-            .after(serde_json::json!({ "scope": scope, "body_id": body, "days": days })),
-    )
-    .await?;
+    let (_, token) = store::create_api_token(&mut tx, &ctx.actor, me, name, scope, days).await?;
     tx.commit().await?;
     ctx.render(
         "accounts/token_created.html",

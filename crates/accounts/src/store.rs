@@ -187,3 +187,54 @@ pub async fn anonymise(
     audit::record(conn, actor, Change::new("user", user_id, "delete_account")).await?;
     Ok(())
 }
+
+/// What an API token may do.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TokenScope {
+    /// Act as the person, reading only.
+    Read,
+    /// Write for one body (the person must be its editor or administrator).
+    Write { body_id: i64 },
+}
+
+/// Creates an API token and its audit entry; returns `(id, token)`. The token
+/// is shown once; only its hash is stored.
+pub async fn create_api_token(
+    conn: &mut AnyConnection,
+    actor: &Actor,
+    user_id: i64,
+    name: &str,
+    scope: TokenScope,
+    days: u64,
+) -> Result<(i64, String), sqlx::Error> {
+    let token = format!(
+        "{}{}",
+        crate::session::TOKEN_PREFIX,
+        kernel::security::random_token()
+    );
+    let (scope_code, body) = match scope {
+        TokenScope::Read => ("read", None),
+        TokenScope::Write { body_id } => ("write", Some(body_id)),
+    };
+    let row = sqlx::query(
+        "INSERT INTO api_tokens (user_id, name, token_hash, scope, body_id, created_at, expires_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+    )
+    .bind(user_id)
+    .bind(name)
+    .bind(kernel::security::hash_token(&token))
+    .bind(scope_code)
+    .bind(body)
+    .bind(kernel::time::now())
+    .bind(kernel::time::in_future(std::time::Duration::from_secs(days.max(1) * 86_400)))
+    .fetch_one(&mut *conn)
+    .await?;
+    let id: i64 = row.try_get("id")?;
+    audit::record(
+        conn,
+        actor,
+        Change::new("api_token", id, "create").after(serde_json::json!({ "user_id": user_id, "scope": scope_code, "body_id": body, "days": days })),
+    )
+    .await?;
+    Ok((id, token))
+}

@@ -59,6 +59,23 @@ enum Command {
 
 #[derive(Subcommand)]
 enum AdminCommand {
+    /// Crea un token de API para una cuenta y lo muestra una sola vez.
+    CreateToken {
+        #[arg(long)]
+        email: String,
+        /// Nombre para reconocer el token.
+        #[arg(long)]
+        name: String,
+        /// read (sólo lectura) o write (escritura para un sujeto obligado).
+        #[arg(long, default_value = "read")]
+        scope: String,
+        /// Sujeto obligado (su identificador, p. ej. ayuntamiento-de-toluca) para --scope write.
+        #[arg(long)]
+        body: Option<String>,
+        /// Vigencia en días.
+        #[arg(long, default_value_t = 90)]
+        days: u64,
+    },
     /// Crea una cuenta (p. ej. la primera cuenta de administración).
     CreateUser {
         #[arg(long)]
@@ -229,6 +246,56 @@ async fn run(command: Command, config: Config) -> anyhow::Result<ExitCode> {
             if generated {
                 println!("Contraseña (se muestra sólo esta vez): {password}");
             }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Admin {
+            command:
+                AdminCommand::CreateToken {
+                    email,
+                    name,
+                    scope,
+                    body,
+                    days,
+                },
+        } => {
+            let email = accounts::domain::Email::parse(&email)?;
+            let platform = platform();
+            let (db, _) = open_storage(&config, &platform).await?;
+            let user = accounts::store::find_by_email(&db, &email)
+                .await?
+                .ok_or_else(|| {
+                    anyhow::anyhow!("no hay una cuenta con el correo {}", email.as_str())
+                })?;
+            let mut tx = db.begin().await?;
+            let scope = match (scope.as_str(), body) {
+                ("read", None) => accounts::store::TokenScope::Read,
+                ("write", Some(slug)) => {
+                    let body = directory::store::body_by_slug(&mut tx, &slug)
+                        .await?
+                        .ok_or_else(|| anyhow::anyhow!("no existe el sujeto obligado «{slug}»"))?;
+                    accounts::store::TokenScope::Write { body_id: body.id }
+                }
+                ("write", None) => {
+                    anyhow::bail!("--scope write necesita --body con el sujeto obligado")
+                }
+                ("read", Some(_)) => anyhow::bail!("--body sólo se usa con --scope write"),
+                (other, _) => anyhow::bail!("--scope debe ser read o write, no «{other}»"),
+            };
+            if name.trim().is_empty() || days == 0 || days > 3650 {
+                anyhow::bail!("el token necesita un nombre y una vigencia de 1 a 3650 días");
+            }
+            let (_, token) = accounts::store::create_api_token(
+                &mut tx,
+                &Actor::cli(),
+                user.id,
+                name.trim(),
+                scope,
+                days,
+            )
+            .await?;
+            tx.commit().await?;
+            db.close().await;
+            println!("{token}");
             Ok(ExitCode::SUCCESS)
         }
         Command::Backup { to } => {

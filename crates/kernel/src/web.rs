@@ -389,7 +389,8 @@ pub fn template_env(
     assets: &Assets,
 ) -> Result<Environment<'static>, minijinja::Error> {
     let mut env = Environment::new();
-    env.set_undefined_behavior(minijinja::UndefinedBehavior::Strict);
+    // Lenient: a missing optional value (e.g. no error for a field) is simply empty.
+    env.set_undefined_behavior(minijinja::UndefinedBehavior::Lenient);
     for (name, source) in templates {
         env.add_template(name, source)?;
     }

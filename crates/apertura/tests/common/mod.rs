@@ -66,6 +66,15 @@ pub async fn spawn_app_with(demo: bool) -> TestApp {
         config.storage().expect("storage"),
         StorageTarget::Local(dir.path().join("files"))
     );
+    // Bind first, so links in e-mails point at the real address.
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let addr = listener.local_addr().expect("addr");
+    let config = Config {
+        public_url: Some(format!("http://{addr}")),
+        ..config
+    };
     let app = Application::open(config.clone())
         .await
         .expect("application");
@@ -75,10 +84,6 @@ pub async fn spawn_app_with(demo: bool) -> TestApp {
             .await
             .expect("demo data");
     }
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-        .await
-        .expect("bind");
-    let addr = listener.local_addr().expect("addr");
     let state = app.state.clone();
     let (tx, rx) = tokio::sync::oneshot::channel::<()>();
     tokio::spawn(async move {
@@ -98,5 +103,75 @@ pub async fn spawn_app_with(demo: bool) -> TestApp {
             .expect("client"),
         _dir: dir,
         shutdown: Some(tx),
+    }
+}
+
+/// The value of the first `name="_csrf"` field in a page.
+pub fn csrf_in(html: &str) -> String {
+    let marker = "name=\"_csrf\" value=\"";
+    let start = html
+        .find(marker)
+        .expect("the page has a form with a CSRF token")
+        + marker.len();
+    let end = start + html[start..].find('"').expect("closing quote");
+    html[start..end].to_string()
+}
+
+impl TestApp {
+    /// A client that keeps cookies, like a browser, and does not follow redirects.
+    pub fn browser(&self) -> reqwest::Client {
+        reqwest::Client::builder()
+            .cookie_store(true)
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .expect("client")
+    }
+
+    /// The CSRF token of the form on `path`, for `client`.
+    pub async fn form_token(&self, client: &reqwest::Client, path: &str) -> String {
+        let html = client
+            .get(self.url(path))
+            .send()
+            .await
+            .expect("page")
+            .text()
+            .await
+            .expect("body");
+        csrf_in(&html)
+    }
+
+    /// Posts a form (adding its CSRF token, taken from `form_page`).
+    pub async fn post_form(
+        &self,
+        client: &reqwest::Client,
+        form_page: &str,
+        action: &str,
+        fields: &[(&str, &str)],
+    ) -> reqwest::Response {
+        let token = self.form_token(client, form_page).await;
+        let mut all: Vec<(&str, &str)> = fields.to_vec();
+        all.push(("_csrf", &token));
+        client
+            .post(self.url(action))
+            .form(&all)
+            .send()
+            .await
+            .expect("post")
+    }
+
+    /// A browser-like client signed in as `email` (the demo accounts use
+    /// `accounts::DEMO_PASSWORD`).
+    pub async fn sign_in(&self, email: &str, password: &str) -> reqwest::Client {
+        let client = self.browser();
+        let r = self
+            .post_form(
+                &client,
+                "/entrar",
+                "/entrar",
+                &[("email", email), ("password", password)],
+            )
+            .await;
+        assert_eq!(r.status(), 303, "sign-in of {email} should redirect");
+        client
     }
 }
