@@ -35,7 +35,7 @@ pub struct DemoUser {
     pub body: Option<(&'static str, Role)>,
 }
 
-pub const DEMO_USERS: [DemoUser; 4] = [
+pub const DEMO_USERS: [DemoUser; 5] = [
     DemoUser {
         email: "admin@apertura.example",
         name: "Administración Infoem (demo)",
@@ -53,6 +53,12 @@ pub const DEMO_USERS: [DemoUser; 4] = [
         name: "Unidad de Transparencia de Zacazonapan (demo)",
         role: Role::Citizen,
         body: Some(("ayuntamiento-de-zacazonapan", Role::BodyAdmin)),
+    },
+    DemoUser {
+        email: "editor.zacazonapan@apertura.example",
+        name: "Edición de datos de Zacazonapan (demo)",
+        role: Role::Citizen,
+        body: Some(("ayuntamiento-de-zacazonapan", Role::BodyEditor)),
     },
     DemoUser {
         email: "ciudadana@apertura.example",
