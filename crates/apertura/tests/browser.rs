@@ -394,6 +394,121 @@ async fn check_keyboard(page: &Page, path: &str) {
     );
 }
 
+#[tokio::test]
+#[ignore = "navegador: lo ejecuta .ci/run (Chromium + ChromeDriver)"]
+async fn registro_confirmacion_invitacion_y_salida() {
+    with_browser(|page| async move {
+        let email = "lucia.hernandez@municipio.example";
+        let password = "una frase larga para entrar";
+        // Register.
+        page.open("/registro").await;
+        assert_eq!(page.axe("/registro").await, "");
+        page.fill("#f-name", "Lucía Hernández Ñeco").await;
+        page.fill("#f-email", email).await;
+        page.fill("#f-password", password).await;
+        page.fill("#f-password2", password).await;
+        page.click("#f-privacy").await;
+        page.click("main form button[type=submit]").await;
+        page.wait_for_js(
+            "return document.body.innerText.includes('Revise su correo');",
+            "the check-your-mail page",
+        )
+        .await;
+        // Confirm with the link from the e-mail.
+        let link = page.mailed_link(email).await;
+        page.client
+            .goto(&link)
+            .await
+            .expect("open the confirmation link");
+        page.wait_for_path("/entrar").await;
+        assert!(page
+            .text("main")
+            .await
+            .contains("Su correo quedó confirmado"));
+        assert_eq!(page.axe("/entrar").await, "");
+        // Sign in.
+        page.fill("#f-email", email).await;
+        page.fill("#f-password", password).await;
+        page.click("main form button[type=submit]").await;
+        page.wait_for_path("/cuenta").await;
+        assert!(page.text("main").await.contains("Lucía Hernández Ñeco"));
+        assert_eq!(page.axe("/cuenta").await, "");
+        // The body's administrator invites her (over HTTP, as another person).
+        let admin = reqwest::Client::builder()
+            .cookie_store(true)
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .expect("client");
+        let url = |p: &str| format!("{}{p}", page.base_url);
+        let html = admin
+            .get(url("/entrar"))
+            .send()
+            .await
+            .expect("get")
+            .text()
+            .await
+            .expect("body");
+        let token = common::csrf_in(&html);
+        let r = admin
+            .post(url("/entrar"))
+            .form(&[
+                ("email", "enlace.zacazonapan@apertura.example"),
+                ("password", accounts::DEMO_PASSWORD),
+                ("_csrf", token.as_str()),
+            ])
+            .send()
+            .await
+            .expect("sign in");
+        assert_eq!(r.status(), 303);
+        let members = "/sujetos-obligados/ayuntamiento-de-zacazonapan/miembros";
+        let html = admin
+            .get(url(members))
+            .send()
+            .await
+            .expect("get")
+            .text()
+            .await
+            .expect("body");
+        let token = common::csrf_in(&html);
+        let r = admin
+            .post(url(
+                "/sujetos-obligados/ayuntamiento-de-zacazonapan/invitaciones",
+            ))
+            .form(&[
+                ("email", email),
+                ("role", "body-editor"),
+                ("_csrf", token.as_str()),
+            ])
+            .send()
+            .await
+            .expect("invite");
+        assert_eq!(r.status(), 200);
+        // She accepts it in her browser.
+        let link = page.mailed_link(email).await;
+        assert!(link.contains("/invitaciones/"), "{link}");
+        page.client.goto(&link).await.expect("open the invitation");
+        assert!(page
+            .text("main")
+            .await
+            .contains("Ayuntamiento de Zacazonapan"));
+        assert_eq!(page.axe("invitation").await, "");
+        page.click("main form button[type=submit]").await;
+        page.wait_for_path("/cuenta").await;
+        assert!(page
+            .text("#sujetos + ul")
+            .await
+            .contains("Ayuntamiento de Zacazonapan"));
+        // Sign out from the header.
+        page.click("header form button[type=submit]").await;
+        page.wait_for_path("/entrar").await;
+        assert!(page.text("main").await.contains("Salió de su cuenta"));
+        // The browser's session is over: the account page asks to sign in.
+        page.open("/cuenta").await;
+        assert!(page.text("main h1").await.contains("Inicie sesión"));
+    })
+    .await;
+}
+
 /// A browser tab on a running Apertura.
 #[derive(Clone)]
 struct Page {
@@ -401,9 +516,64 @@ struct Page {
     http: reqwest::Client,
     base_url: String,
     axe_source: std::sync::Arc<String>,
+    /// The application's database (to read the e-mail outbox, as a person
+    /// would read their inbox).
+    db: kernel::db::Db,
 }
 
 impl Page {
+    async fn fill(&self, css: &str, text: &str) {
+        let field = self
+            .client
+            .find(Locator::Css(css))
+            .await
+            .unwrap_or_else(|e| panic!("find {css}: {e}"));
+        field.clear().await.expect("clear");
+        field
+            .send_keys(text)
+            .await
+            .unwrap_or_else(|e| panic!("type into {css}: {e}"));
+    }
+
+    async fn click(&self, css: &str) {
+        self.client
+            .find(Locator::Css(css))
+            .await
+            .unwrap_or_else(|e| panic!("find {css}: {e}"))
+            .click()
+            .await
+            .unwrap_or_else(|e| panic!("click {css}: {e}"));
+    }
+
+    /// Waits until the browser shows `path` (after a form submission).
+    async fn wait_for_path(&self, path: &str) {
+        self.wait_for_js(
+            &format!(
+                "return document.readyState === 'complete' && location.pathname === {path:?};"
+            ),
+            &format!("the page {path}"),
+        )
+        .await;
+    }
+
+    /// The link in the newest e-mail to `to`, as its recipient would follow it.
+    async fn mailed_link(&self, to: &str) -> String {
+        let start = Instant::now();
+        loop {
+            let mails = kernel::mail::recent(&self.db, 20).await.expect("outbox");
+            if let Some(m) = mails.into_iter().find(|m| m.to_addr == to) {
+                let at = m.body.find(&self.base_url).expect("a link in the e-mail");
+                return m.body[at..]
+                    .split_whitespace()
+                    .next()
+                    .expect("link")
+                    .to_string();
+            }
+            assert!(start.elapsed() < WAIT, "no e-mail to {to}");
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+
     async fn open(&self, path: &str) {
         let url = format!("{}{path}", self.base_url);
         self.client
@@ -544,6 +714,7 @@ where
         http: app.client.clone(),
         base_url: app.base_url.clone(),
         axe_source: std::sync::Arc::new(axe_source),
+        db: app.app_state.db.clone(),
     };
     let outcome = tokio::spawn(test(page)).await;
     let _ = client.close().await;
