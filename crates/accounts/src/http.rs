@@ -1043,20 +1043,24 @@ pub struct DeleteForm {
     password: String,
 }
 
+/// Does `password` match the account's? (Asked again before grave changes.)
+async fn password_matches(ctx: &Ctx, user: i64, password: &str) -> Result<bool, Error> {
+    let hash: Option<String> = sqlx::query_scalar("SELECT password_hash FROM users WHERE id = $1")
+        .bind(user)
+        .fetch_one(ctx.state.db.pool())
+        .await?;
+    Ok(hash
+        .as_deref()
+        .is_some_and(|h| domain::verify_password(password, h)))
+}
+
 /// ARCO: deletes the account. The person's name and address are erased, the
 /// account can no longer sign in, and public content shows "persona
 /// eliminada". The audit log keeps only the account number, never its name or
 /// address, so it needs no rewriting.
 async fn delete_account(ctx: Ctx, Form(form): Form<DeleteForm>) -> Result<Response, Error> {
     let me = user_id(&ctx)?;
-    let hash: Option<String> = sqlx::query_scalar("SELECT password_hash FROM users WHERE id = $1")
-        .bind(me)
-        .fetch_one(ctx.state.db.pool())
-        .await?;
-    if !hash
-        .as_deref()
-        .is_some_and(|h| domain::verify_password(&form.password, h))
-    {
+    if !password_matches(&ctx, me, &form.password).await? {
         return message(
             &ctx,
             StatusCode::FORBIDDEN,
@@ -1159,14 +1163,7 @@ async fn totp_enable(ctx: Ctx, Form(form): Form<TotpForm>) -> Result<Response, E
 
 async fn totp_disable(ctx: Ctx, Form(form): Form<DeleteForm>) -> Result<Response, Error> {
     let me = user_id(&ctx)?;
-    let hash: Option<String> = sqlx::query_scalar("SELECT password_hash FROM users WHERE id = $1")
-        .bind(me)
-        .fetch_one(ctx.state.db.pool())
-        .await?;
-    if !hash
-        .as_deref()
-        .is_some_and(|h| domain::verify_password(&form.password, h))
-    {
+    if !password_matches(&ctx, me, &form.password).await? {
         return message(
             &ctx,
             StatusCode::FORBIDDEN,
