@@ -162,6 +162,10 @@ pub async fn anonymise(
     user_id: i64,
 ) -> Result<(), sqlx::Error> {
     let now = kernel::time::now();
+    let old_email: Option<String> = sqlx::query_scalar("SELECT email FROM users WHERE id = $1")
+        .bind(user_id)
+        .fetch_optional(&mut *conn)
+        .await?;
     sqlx::query(
         "UPDATE users SET email = $1, display_name = 'Persona eliminada', password_hash = NULL, totp_secret = NULL, \
          updated_at = $2, deleted_at = $2 WHERE id = $3",
@@ -184,6 +188,28 @@ pub async fn anonymise(
         .bind(user_id)
         .execute(&mut *conn)
         .await?;
+    // Other traces of the address: sign-in attempts, tokens sent by e-mail,
+    // invitations, and the e-mails themselves.
+    if let Some(email) = old_email {
+        sqlx::query("DELETE FROM login_attempts WHERE email = $1")
+            .bind(&email)
+            .execute(&mut *conn)
+            .await?;
+        sqlx::query("UPDATE invitations SET email = $1 WHERE email = $2")
+            .bind(format!("eliminada-{user_id}@anonima.invalid"))
+            .bind(&email)
+            .execute(&mut *conn)
+            .await?;
+        sqlx::query("DELETE FROM outbox WHERE to_addr = $1")
+            .bind(&email)
+            .execute(&mut *conn)
+            .await?;
+    }
+    sqlx::query("DELETE FROM email_tokens WHERE user_id = $1")
+        .bind(user_id)
+        .execute(&mut *conn)
+        .await?;
+    audit::erase_ips_of(conn, user_id).await?;
     audit::record(conn, actor, Change::new("user", user_id, "delete_account")).await?;
     Ok(())
 }

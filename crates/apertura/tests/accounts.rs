@@ -695,6 +695,23 @@ async fn arco_download_and_delete() {
     .await
     .unwrap();
     assert_eq!(deleted, 1, "the deletion itself is audited");
+    let ips: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM audit_log a JOIN users u ON u.id = a.actor_user_id \
+         WHERE u.display_name = 'Persona eliminada' AND a.ip IS NOT NULL AND a.action <> 'delete_account'",
+    )
+    .fetch_one(app.app_state.db.pool())
+    .await
+    .unwrap();
+    assert_eq!(ips, 0, "the IP addresses of their past actions are erased");
+    let attempts: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM login_attempts WHERE email = 'ciudadana@apertura.example'",
+    )
+    .fetch_one(app.app_state.db.pool())
+    .await
+    .unwrap();
+    // The sign-in made before deletion is erased; only the failed one tried
+    // after it (above) is recorded.
+    assert_eq!(attempts, 1);
 }
 
 #[tokio::test]

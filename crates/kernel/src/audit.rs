@@ -68,6 +68,16 @@ pub async fn record(
     row.try_get("id")
 }
 
+/// ARCO cancellation: erases the IP addresses recorded with a person's actions.
+/// The only change the database allows on the audit log.
+pub async fn erase_ips_of(conn: &mut AnyConnection, user_id: i64) -> Result<u64, sqlx::Error> {
+    sqlx::query("UPDATE audit_log SET ip = NULL WHERE actor_user_id = $1 AND ip IS NOT NULL")
+        .bind(user_id)
+        .execute(conn)
+        .await
+        .map(|r| r.rows_affected())
+}
+
 /// A recorded entry.
 #[derive(Debug, Clone, Serialize)]
 pub struct Entry {

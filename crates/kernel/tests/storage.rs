@@ -277,6 +277,42 @@ async fn audit_log_is_append_only() {
 }
 
 #[tokio::test]
+async fn only_ip_erasure_is_allowed_on_the_audit_log() {
+    let t = test_db(&[kernel::MIGRATIONS]).await;
+    let actor = Actor {
+        ip: Some("203.0.113.7".into()),
+        ..Actor::user(42, kernel::authz::Role::Citizen)
+    };
+    let mut tx = t.db.begin().await.unwrap();
+    let id = audit::record(&mut tx, &actor, Change::new("prueba", 1, "create"))
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+    // Erasing the IP and changing something else at once is refused.
+    let sneaky = sqlx::query("UPDATE audit_log SET ip = NULL, action = 'otra' WHERE id = $1")
+        .bind(id)
+        .execute(t.db.pool())
+        .await;
+    assert!(sneaky.is_err());
+    let mut tx = t.db.begin().await.unwrap();
+    assert_eq!(audit::erase_ips_of(&mut tx, 42).await.unwrap(), 1);
+    tx.commit().await.unwrap();
+    let e = &audit::recent(&t.db, Some("prueba"), 1).await.unwrap()[0];
+    assert_eq!(e.ip, None);
+    assert_eq!(
+        (e.action.as_str(), e.actor_user_id),
+        ("create", Some(42)),
+        "nothing else changed"
+    );
+    // Setting an IP back is refused too.
+    let back = sqlx::query("UPDATE audit_log SET ip = '198.51.100.1' WHERE id = $1")
+        .bind(id)
+        .execute(t.db.pool())
+        .await;
+    assert!(back.is_err());
+}
+
+#[tokio::test]
 async fn a_rolled_back_write_leaves_no_audit_entry() {
     let t = test_db(&[kernel::MIGRATIONS]).await;
     {
