@@ -84,6 +84,9 @@ pub struct Config {
     pub mail_from: String,
     /// `APERTURA_SESSION_DAYS`: a session ends after this many days without use.
     pub session_days: i64,
+    /// `APERTURA_BEHIND_PROXY`: true when a reverse proxy (nginx) sits in front;
+    /// the client's address is then taken from `X-Forwarded-For`.
+    pub behind_proxy: bool,
 }
 
 impl Default for Config {
@@ -104,6 +107,7 @@ impl Default for Config {
             smtp_url: None,
             mail_from: "Apertura (Infoem) <no-responder@apertura.invalid>".into(),
             session_days: 14,
+            behind_proxy: false,
         }
     }
 }

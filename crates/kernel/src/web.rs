@@ -259,10 +259,7 @@ impl FromRequestParts<AppState> for Ctx {
             .unwrap_or_else(Actor::anonymous);
         actor.request_id = Some(request_id.clone());
         if actor.ip.is_none() {
-            actor.ip = parts
-                .extensions
-                .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
-                .map(|c| c.0.ip().to_string());
+            actor.ip = client_ip(parts, state.config.behind_proxy);
         }
         Ok(Ctx {
             state: state.clone(),
@@ -311,6 +308,31 @@ impl Ctx {
             .map_err(Error::internal)?;
         Ok(Html(html).into_response())
     }
+}
+
+/// The client's address: the connection's peer, or, behind a reverse proxy
+/// (`APERTURA_BEHIND_PROXY`), the last address the proxy appended to
+/// `X-Forwarded-For` (earlier entries can be forged by the client).
+fn client_ip(parts: &Parts, behind_proxy: bool) -> Option<String> {
+    if behind_proxy {
+        let forwarded = parts
+            .headers
+            .get_all("x-forwarded-for")
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .flat_map(|v| v.split(','))
+            .map(str::trim)
+            .filter(|v| v.parse::<std::net::IpAddr>().is_ok())
+            .last()
+            .map(str::to_string);
+        if forwarded.is_some() {
+            return forwarded;
+        }
+    }
+    parts
+        .extensions
+        .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+        .map(|c| c.0.ip().to_string())
 }
 
 fn request_id(headers: &HeaderMap) -> String {
@@ -854,4 +876,39 @@ pub fn build_router(state: AppState, routes: Router<AppState>) -> Router {
         )
         .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
         .with_state(state)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parts(xff: &[&str], peer: &str) -> Parts {
+        let mut b = axum::http::Request::builder().uri("/");
+        for v in xff {
+            b = b.header("x-forwarded-for", *v);
+        }
+        let (mut p, _) = b.body(()).expect("request").into_parts();
+        let peer: std::net::SocketAddr = peer.parse().expect("peer");
+        p.extensions.insert(axum::extract::ConnectInfo(peer));
+        p
+    }
+
+    #[test]
+    fn client_address_behind_a_proxy_uses_the_last_hop() {
+        let p = parts(&["1.1.1.1, 203.0.113.9"], "127.0.0.1:5000");
+        assert_eq!(client_ip(&p, true).as_deref(), Some("203.0.113.9"));
+        assert_eq!(client_ip(&p, false).as_deref(), Some("127.0.0.1"), "ignored unless configured");
+        let forged = parts(&["no-es-ip"], "127.0.0.1:5000");
+        assert_eq!(client_ip(&forged, true).as_deref(), Some("127.0.0.1"));
+    }
+
+    #[test]
+    fn cookies_are_found_by_name() {
+        let mut h = HeaderMap::new();
+        h.append(header::COOKIE, HeaderValue::from_static("lang=en; sid=abc"));
+        h.append(header::COOKIE, HeaderValue::from_static("csrf=xyz"));
+        assert_eq!(cookie(&h, "sid").as_deref(), Some("abc"));
+        assert_eq!(cookie(&h, "csrf").as_deref(), Some("xyz"));
+        assert_eq!(cookie(&h, "si"), None);
+    }
 }
