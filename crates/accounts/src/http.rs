@@ -687,7 +687,23 @@ async fn forgot(ctx: Ctx, Form(form): Form<ForgotForm>) -> Result<Response, Erro
         *res.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
         return Ok(res);
     };
-    if let Some(user) = store::find_by_email(&ctx.state.db, &email).await? {
+    let user = store::find_by_email(&ctx.state.db, &email).await?;
+    // At most three reset e-mails an hour per account, so the form cannot be
+    // used to flood somebody's inbox. The answer is the same either way.
+    let recent = match &user {
+        Some(u) => {
+            let since = kernel::time::format(chrono::Utc::now() - chrono::Duration::hours(1));
+            sqlx::query_scalar::<_, i64>(
+                "SELECT COUNT(*) FROM email_tokens WHERE user_id = $1 AND purpose = 'reset' AND created_at > $2",
+            )
+            .bind(u.id)
+            .bind(&since)
+            .fetch_one(ctx.state.db.pool())
+            .await?
+        }
+        None => 0,
+    };
+    if let Some(user) = user.filter(|_| recent < 3) {
         let token = random_token();
         let mut tx = ctx.state.db.begin().await?;
         insert_email_token(&mut tx, user.id, "reset", &token, 2).await?;

@@ -10,7 +10,6 @@ use std::sync::Arc;
 
 use kernel::authz::Role;
 use kernel::db::{AnyConnection, MigrationSet};
-use kernel::i18n::{Catalog, Locale};
 use kernel::{Capability, SeedContext, Seeds};
 
 static SQLITE: sqlx::migrate::Migrator = sqlx::migrate!("migrations/sqlite");
@@ -109,18 +108,7 @@ pub fn capability() -> Capability {
     Capability {
         migrations: Some(MIGRATIONS),
         seeds: Some(Arc::new(AccountSeeds)),
-        catalogs: vec![
-            Catalog {
-                locale: Locale::Es,
-                name: "accounts/es.ftl",
-                source: include_str!("../locales/es/accounts.ftl"),
-            },
-            Catalog {
-                locale: Locale::En,
-                name: "accounts/en.ftl",
-                source: include_str!("../locales/en/accounts.ftl"),
-            },
-        ],
+        catalogs: kernel::catalogs!("accounts"),
         templates: vec![
             (
                 "accounts/login.html",

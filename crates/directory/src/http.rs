@@ -1,5 +1,7 @@
 //! Pages of the directory: `/municipios` (list, filter, sort, CSV) and
-//! `/municipios/{slug}` (a municipality's profile).
+//! `/municipios/{slug}` (a municipality's profile), the actions of the
+//! directory, and its whole route table (public bodies' pages are in
+//! [`crate::bodies`], their administration in [`crate::admin`]).
 
 use axum::extract::{Path, Query};
 use axum::http::header;
@@ -15,8 +17,18 @@ use crate::store;
 
 pub static VIEW_MUNICIPALITIES: Action =
     Action::read("directory.municipalities.view", Rule::Anyone);
+/// See the public bodies and their profiles.
+pub static VIEW_BODIES: Action = Action::read("directory.bodies.view", Rule::Anyone);
+/// Create and edit public bodies: platform administrators only.
+pub static MANAGE_BODIES: Action = Action::write("directory.bodies.manage", Rule::Roles(&[]));
 
 pub fn routes() -> Routes {
+    municipality_routes()
+        .merge(crate::bodies::routes())
+        .merge(crate::admin::routes())
+}
+
+fn municipality_routes() -> Routes {
     Routes::new()
         .get("/municipios", &VIEW_MUNICIPALITIES, municipalities_page)
         .get("/municipios.csv", &VIEW_MUNICIPALITIES, municipalities_csv)
@@ -194,6 +206,7 @@ async fn municipality_page(ctx: Ctx, Path(slug): Path<String>) -> Result<Respons
             small => m.is_small(threshold),
             threshold => threshold,
             bodies => bodies,
+            can_manage => ctx.authorize(&MANAGE_BODIES, kernel::authz::Subject::None).is_ok(),
         },
     )
 }

@@ -2,8 +2,12 @@
 //! (INEGI keys and 2020 census population, reference data), the kinds of public
 //! bodies, and the public bodies (sujetos obligados) themselves.
 //!
-//! Pages: `/municipios` and `/municipios/{slug}`.
+//! Pages: `/municipios`, `/municipios/{slug}`, `/sujetos-obligados`,
+//! `/sujetos-obligados/{slug}` (with its logo), and the administration of
+//! bodies under `/admin/sujetos-obligados`.
 
+pub mod admin;
+pub mod bodies;
 pub mod domain;
 pub mod http;
 pub mod seeds;
@@ -50,6 +54,22 @@ pub fn capability() -> Capability {
             (
                 "directory/municipality.html",
                 include_str!("../templates/municipality.html"),
+            ),
+            (
+                "directory/bodies.html",
+                include_str!("../templates/bodies.html"),
+            ),
+            (
+                "directory/body.html",
+                include_str!("../templates/body.html"),
+            ),
+            (
+                "directory/admin_bodies.html",
+                include_str!("../templates/admin_bodies.html"),
+            ),
+            (
+                "directory/admin_body_form.html",
+                include_str!("../templates/admin_body_form.html"),
             ),
         ],
         nav: vec![NavItem {

@@ -222,18 +222,7 @@ async fn claim_seed(conn: &mut AnyConnection, name: &str) -> Result<bool, sqlx::
 pub fn kernel() -> Capability {
     Capability {
         migrations: Some(crate::MIGRATIONS),
-        catalogs: vec![
-            Catalog {
-                locale: crate::i18n::Locale::Es,
-                name: "kernel/es.ftl",
-                source: include_str!("../locales/es/kernel.ftl"),
-            },
-            Catalog {
-                locale: crate::i18n::Locale::En,
-                name: "kernel/en.ftl",
-                source: include_str!("../locales/en/kernel.ftl"),
-            },
-        ],
+        catalogs: crate::catalogs!("kernel"),
         templates: vec![
             (
                 "kernel/layout.html",
@@ -241,6 +230,30 @@ pub fn kernel() -> Capability {
             ),
             ("kernel/error.html", include_str!("../templates/error.html")),
             ("kernel/forms.html", include_str!("../templates/forms.html")),
+            (
+                "kernel/admin_nav.html",
+                include_str!("../templates/admin_nav.html"),
+            ),
+            (
+                "kernel/admin_dashboard.html",
+                include_str!("../templates/admin_dashboard.html"),
+            ),
+            (
+                "kernel/admin_audit.html",
+                include_str!("../templates/admin_audit.html"),
+            ),
+            (
+                "kernel/admin_outbox.html",
+                include_str!("../templates/admin_outbox.html"),
+            ),
+            (
+                "kernel/admin_outbox_message.html",
+                include_str!("../templates/admin_outbox_message.html"),
+            ),
+            (
+                "kernel/admin_jobs.html",
+                include_str!("../templates/admin_jobs.html"),
+            ),
         ],
         assets: vec![
             Asset {
@@ -259,7 +272,8 @@ pub fn kernel() -> Capability {
                 bytes: include_bytes!("../assets/favicon.svg"),
             },
         ],
-        routes: crate::web::kernel_routes,
+        // Health checks and assets, and the admin pages.
+        routes: || crate::web::kernel_routes().merge(crate::admin::routes()),
         jobs: |state| crate::mail::handlers(&state.db, &state.config),
         ..Capability::new("kernel")
     }

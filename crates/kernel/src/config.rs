@@ -26,6 +26,8 @@ pub enum ConfigError {
     PublicUrl(String),
     #[error("no se puede escribir en el directorio {path}: {reason}")]
     Directory { path: String, reason: String },
+    #[error("APERTURA_MAIL_FROM no es un remitente válido («{0}»): use por ejemplo \"Apertura (Infoem)\" <no-responder@infoem.org.mx>")]
+    MailFrom(String),
     #[error("{0} debe ser mayor que cero")]
     Positive(&'static str),
 }
@@ -105,7 +107,8 @@ impl Default for Config {
             small_municipality_threshold: 70_000,
             workers: 1,
             smtp_url: None,
-            mail_from: "Apertura (Infoem) <no-responder@apertura.invalid>".into(),
+            // The display name is quoted: its parentheses would not parse otherwise.
+            mail_from: "\"Apertura (Infoem)\" <no-responder@apertura.invalid>".into(),
             session_days: 14,
             behind_proxy: false,
         }
@@ -158,6 +161,9 @@ impl Config {
         }
         if self.max_upload_bytes == 0 {
             return Err(ConfigError::Positive("APERTURA_MAX_UPLOAD_BYTES"));
+        }
+        if self.mail_from.parse::<lettre::message::Mailbox>().is_err() {
+            return Err(ConfigError::MailFrom(self.mail_from.clone()));
         }
         if self.session_days <= 0 {
             return Err(ConfigError::Positive("APERTURA_SESSION_DAYS"));
@@ -423,6 +429,20 @@ mod tests {
         let msg = c.validate().unwrap_err().to_string();
         assert!(msg.contains("APERTURA_BIND"));
         assert!(!msg.contains('\n'));
+    }
+
+    #[test]
+    fn the_default_sender_is_a_valid_mailbox() {
+        Config::default().validate().unwrap();
+        let bad = Config {
+            mail_from: "Apertura (Infoem) <x@y.mx>".into(),
+            ..Config::default()
+        };
+        assert!(bad
+            .validate()
+            .unwrap_err()
+            .to_string()
+            .contains("APERTURA_MAIL_FROM"));
     }
 
     #[test]

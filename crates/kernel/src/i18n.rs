@@ -231,6 +231,36 @@ pub fn format_int(n: i64) -> String {
     out
 }
 
+/// The Spanish and English catalogs of a capability, from
+/// `locales/es/NAME.ftl` and `locales/en/NAME.ftl` of the calling crate.
+#[macro_export]
+macro_rules! catalogs {
+    ($name:literal) => {
+        vec![
+            $crate::i18n::Catalog {
+                locale: $crate::i18n::Locale::Es,
+                name: concat!($name, "/es.ftl"),
+                source: include_str!(concat!(
+                    env!("CARGO_MANIFEST_DIR"),
+                    "/locales/es/",
+                    $name,
+                    ".ftl"
+                )),
+            },
+            $crate::i18n::Catalog {
+                locale: $crate::i18n::Locale::En,
+                name: concat!($name, "/en.ftl"),
+                source: include_str!(concat!(
+                    env!("CARGO_MANIFEST_DIR"),
+                    "/locales/en/",
+                    $name,
+                    ".ftl"
+                )),
+            },
+        ]
+    };
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -15,6 +15,7 @@
 //!
 //! The kernel knows no capability; capabilities know the kernel.
 
+pub mod admin;
 pub mod audit;
 pub mod authz;
 pub mod capability;

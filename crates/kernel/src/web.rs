@@ -322,8 +322,7 @@ fn client_ip(parts: &Parts, behind_proxy: bool) -> Option<String> {
             .filter_map(|v| v.to_str().ok())
             .flat_map(|v| v.split(','))
             .map(str::trim)
-            .filter(|v| v.parse::<std::net::IpAddr>().is_ok())
-            .last()
+            .rfind(|v| v.parse::<std::net::IpAddr>().is_ok())
             .map(str::to_string);
         if forwarded.is_some() {
             return forwarded;
@@ -812,7 +811,6 @@ async fn csrf_check(State(state): State<AppState>, req: Request, next: Next) -> 
 pub const FORM_LIMIT: usize = 2 * 1024 * 1024;
 
 /// Security headers on every answer (a handler may set its own first).
-
 async fn security_headers(req: Request, next: Next) -> Response {
     let mut res = next.run(req).await;
     let h = res.headers_mut();
@@ -897,7 +895,11 @@ mod tests {
     fn client_address_behind_a_proxy_uses_the_last_hop() {
         let p = parts(&["1.1.1.1, 203.0.113.9"], "127.0.0.1:5000");
         assert_eq!(client_ip(&p, true).as_deref(), Some("203.0.113.9"));
-        assert_eq!(client_ip(&p, false).as_deref(), Some("127.0.0.1"), "ignored unless configured");
+        assert_eq!(
+            client_ip(&p, false).as_deref(),
+            Some("127.0.0.1"),
+            "ignored unless configured"
+        );
         let forged = parts(&["no-es-ip"], "127.0.0.1:5000");
         assert_eq!(client_ip(&forged, true).as_deref(), Some("127.0.0.1"));
     }

@@ -6,7 +6,7 @@
 
 use axum::response::Response;
 use kernel::authz::{Action, Rule};
-use kernel::i18n::{Catalog, Locale};
+use kernel::i18n::Locale;
 use kernel::web::{Ctx, NavItem, Routes};
 use kernel::{Capability, Error};
 use minijinja::context;
@@ -105,18 +105,7 @@ fn routes() -> Routes {
 
 pub fn capability() -> Capability {
     Capability {
-        catalogs: vec![
-            Catalog {
-                locale: Locale::Es,
-                name: "portal/es.ftl",
-                source: include_str!("../locales/es/portal.ftl"),
-            },
-            Catalog {
-                locale: Locale::En,
-                name: "portal/en.ftl",
-                source: include_str!("../locales/en/portal.ftl"),
-            },
-        ],
+        catalogs: kernel::catalogs!("portal"),
         templates: vec![
             ("portal/home.html", include_str!("../templates/home.html")),
             (
