@@ -35,9 +35,14 @@ const WAIT: Duration = Duration::from_secs(10);
 
 /// The pages axe checks at desktop width (the language switch goes last: it
 /// leaves a cookie behind).
-const AXE_PAGES: [&str; 8] = [
+const AXE_PAGES: [&str; 13] = [
     "/",
     "/municipios",
+    "/sujetos-obligados",
+    "/sujetos-obligados/ayuntamiento-de-zacazonapan",
+    "/registro",
+    "/entrar",
+    "/recuperar",
     "/municipios?menos70=1&orden=poblacion&dir=desc",
     "/municipios/zacazonapan",
     "/datos",
@@ -505,6 +510,46 @@ async fn registro_confirmacion_invitacion_y_salida() {
         // The browser's session is over: the account page asks to sign in.
         page.open("/cuenta").await;
         assert!(page.text("main h1").await.contains("Inicie sesión"));
+    })
+    .await;
+}
+
+#[tokio::test]
+#[ignore = "navegador: lo ejecuta .ci/run (Chromium + ChromeDriver)"]
+async fn paginas_de_administracion_accesibles() {
+    with_browser(|page| async move {
+        page.open("/entrar").await;
+        page.fill("#f-email", "admin@apertura.example").await;
+        page.fill("#f-password", accounts::DEMO_PASSWORD).await;
+        page.click("main form button[type=submit]").await;
+        page.wait_for_path("/cuenta").await;
+        let mut report = String::new();
+        for path in [
+            "/cuenta",
+            "/admin",
+            "/admin/auditoria",
+            "/admin/auditoria?entidad=body",
+            "/admin/correos",
+            "/admin/trabajos",
+            "/admin/sujetos-obligados",
+            "/admin/sujetos-obligados/nuevo",
+            "/admin/sujetos-obligados/ayuntamiento-de-zacazonapan/editar",
+            "/sujetos-obligados/ayuntamiento-de-zacazonapan/miembros",
+        ] {
+            page.open(path).await;
+            report.push_str(&page.axe(path).await);
+        }
+        // A form sent with errors: the messages beside the fields pass too.
+        page.open("/admin/sujetos-obligados/nuevo").await;
+        page.fill("#f-contact_email", "no-es-correo").await;
+        page.click("main form button[type=submit]").await;
+        page.wait_for_js(
+            "return document.querySelector('.error-summary') !== null;",
+            "the error summary",
+        )
+        .await;
+        report.push_str(&page.axe("form with errors").await);
+        assert!(report.is_empty(), "axe violations:\n{report}");
     })
     .await;
 }
