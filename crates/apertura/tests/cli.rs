@@ -438,3 +438,74 @@ async fn backup_while_serving_and_restore() {
     server.kill().unwrap();
     server.wait().unwrap();
 }
+
+#[tokio::test]
+async fn admin_create_token_prints_a_working_token_once() {
+    let s = Setup::new().await;
+    let out = s.run(&[
+        "admin",
+        "create-user",
+        "--email",
+        "script@infoem.example",
+        "--role",
+        "platform-admin",
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let out = s.run(&[
+        "admin",
+        "create-token",
+        "--email",
+        "script@infoem.example",
+        "--name",
+        "cosecha nocturna",
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let token = String::from_utf8_lossy(&out.stdout).trim().to_string();
+    assert!(token.starts_with("apt_"), "{token}");
+    let out = s.run(&[
+        "admin",
+        "create-token",
+        "--email",
+        "nadie@infoem.example",
+        "--name",
+        "x",
+    ]);
+    assert!(stderr_one_line(&out).contains("no hay una cuenta"));
+    let out = s.run(&[
+        "admin",
+        "create-token",
+        "--email",
+        "script@infoem.example",
+        "--name",
+        "x",
+        "--scope",
+        "write",
+    ]);
+    assert!(stderr_one_line(&out).contains("--body"));
+    let mut server = s.serve(false);
+    wait_ready(&s.url("/readyz")).await;
+    let r = reqwest::Client::new()
+        .get(s.url("/admin"))
+        .header("authorization", format!("Bearer {token}"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200, "the token acts as its account");
+    let r = reqwest::Client::new()
+        .get(s.url("/admin"))
+        .header("authorization", "Bearer apt_x")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 401);
+    server.kill().unwrap();
+    server.wait().unwrap();
+}
