@@ -1,0 +1,7 @@
+//! Pure rules of the catalog: vocabularies (themes, licences, frequencies),
+//! file-type detection from the bytes, Markdown rendering with sanitising, and
+//! dataset metadata validation.
+
+pub mod markdown;
+pub mod sniff;
+pub mod vocab;
