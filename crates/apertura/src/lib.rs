@@ -23,6 +23,7 @@ pub fn platform() -> Platform {
         kernel::capability::kernel(),
         directory::capability(),
         accounts::capability(),
+        catalog::capability(),
         portal::capability(),
     ])
 }

@@ -3,9 +3,22 @@
 //! forever at its own permanent address.
 
 pub mod domain;
+pub mod store;
 
+use kernel::db::MigrationSet;
 use kernel::Capability;
 
+static SQLITE: sqlx::migrate::Migrator = sqlx::migrate!("migrations/sqlite");
+static POSTGRES: sqlx::migrate::Migrator = sqlx::migrate!("migrations/postgres");
+
+pub const MIGRATIONS: MigrationSet = MigrationSet {
+    sqlite: &SQLITE,
+    postgres: &POSTGRES,
+};
+
 pub fn capability() -> Capability {
-    Capability::new("catalog")
+    Capability {
+        migrations: Some(MIGRATIONS),
+        ..Capability::new("catalog")
+    }
 }

@@ -5,3 +5,4 @@
 pub mod markdown;
 pub mod sniff;
 pub mod vocab;
+pub mod workflow;

@@ -1,0 +1,541 @@
+//! Storage of the catalog (both backends). Every write records its audit
+//! entry in the same transaction. Resource versions are only ever inserted;
+//! the database refuses to change or delete them.
+
+use kernel::audit::{self, Change};
+use kernel::authz::Actor;
+use kernel::db::{flag, AnyConnection, AnyRow, Db, Row};
+use kernel::files::StoredBlob;
+use serde::Serialize;
+
+use crate::domain::workflow::Status;
+
+/// Dataset metadata as edited in the form (DCAT-AP plus what Mexican
+/// publishers use).
+#[derive(Debug, Clone, Default, Serialize, PartialEq, Eq)]
+pub struct Metadata {
+    pub title: String,
+    pub description: String,
+    /// Theme codes (EU data themes), comma-separated in storage.
+    pub themes: Vec<String>,
+    pub keywords: Vec<String>,
+    pub licence: String,
+    pub frequency: Option<String>,
+    pub temporal_start: Option<String>,
+    pub temporal_end: Option<String>,
+    /// `estado` or a municipality's INEGI key.
+    pub spatial: Option<String>,
+    pub contact_name: Option<String>,
+    pub contact_email: Option<String>,
+    pub language: String,
+    pub version_notes: Option<String>,
+}
+
+/// A dataset as stored.
+#[derive(Debug, Clone, Serialize)]
+pub struct Dataset {
+    pub id: i64,
+    pub slug: String,
+    pub body_id: i64,
+    pub status: String,
+    pub is_private: bool,
+    pub meta: Metadata,
+    pub created_at: String,
+    pub updated_at: String,
+    pub published_at: Option<String>,
+    pub deleted_at: Option<String>,
+}
+
+impl Dataset {
+    pub fn status(&self) -> Status {
+        Status::from_code(&self.status).unwrap_or(Status::Draft)
+    }
+    /// Visible to everyone: published, not private, not deleted.
+    pub fn is_public(&self) -> bool {
+        self.status() == Status::Published && !self.is_private && self.deleted_at.is_none()
+    }
+}
+
+const DATASET_COLUMNS: &str = "id, slug, body_id, title, description, themes, keywords, licence, frequency, \
+     temporal_start, temporal_end, spatial, contact_name, contact_email, language, version_notes, status, \
+     is_private, created_at, updated_at, published_at, deleted_at";
+
+fn split(s: &str) -> Vec<String> {
+    s.split(',')
+        .map(str::trim)
+        .filter(|x| !x.is_empty())
+        .map(str::to_string)
+        .collect()
+}
+
+fn dataset(r: &AnyRow) -> Result<Dataset, sqlx::Error> {
+    Ok(Dataset {
+        id: r.try_get("id")?,
+        slug: r.try_get("slug")?,
+        body_id: r.try_get("body_id")?,
+        status: r.try_get("status")?,
+        is_private: r.try_get::<i64, _>("is_private")? != 0,
+        meta: Metadata {
+            title: r.try_get("title")?,
+            description: r.try_get("description")?,
+            themes: split(&r.try_get::<String, _>("themes")?),
+            keywords: split(&r.try_get::<String, _>("keywords")?),
+            licence: r.try_get("licence")?,
+            frequency: r.try_get("frequency")?,
+            temporal_start: r.try_get("temporal_start")?,
+            temporal_end: r.try_get("temporal_end")?,
+            spatial: r.try_get("spatial")?,
+            contact_name: r.try_get("contact_name")?,
+            contact_email: r.try_get("contact_email")?,
+            language: r.try_get("language")?,
+            version_notes: r.try_get("version_notes")?,
+        },
+        created_at: r.try_get("created_at")?,
+        updated_at: r.try_get("updated_at")?,
+        published_at: r.try_get("published_at")?,
+        deleted_at: r.try_get("deleted_at")?,
+    })
+}
+
+/// Creates a dataset (a draft, or published at once as CKAN does for
+/// `package_create` when asked) and its audit entry.
+pub async fn create_dataset(
+    conn: &mut AnyConnection,
+    actor: &Actor,
+    slug: &str,
+    body_id: i64,
+    meta: &Metadata,
+    is_private: bool,
+) -> Result<i64, sqlx::Error> {
+    let now = kernel::time::now();
+    let row = sqlx::query(
+        "INSERT INTO datasets (slug, body_id, title, description, themes, keywords, licence, frequency, temporal_start, \
+         temporal_end, spatial, contact_name, contact_email, language, version_notes, status, is_private, created_by, \
+         created_at, updated_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, 'draft', $16, $17, $18, $18) RETURNING id",
+    )
+    .bind(slug)
+    .bind(body_id)
+    .bind(&meta.title)
+    .bind(&meta.description)
+    .bind(meta.themes.join(","))
+    .bind(meta.keywords.join(","))
+    .bind(&meta.licence)
+    .bind(meta.frequency.as_deref())
+    .bind(meta.temporal_start.as_deref())
+    .bind(meta.temporal_end.as_deref())
+    .bind(meta.spatial.as_deref())
+    .bind(meta.contact_name.as_deref())
+    .bind(meta.contact_email.as_deref())
+    .bind(&meta.language)
+    .bind(meta.version_notes.as_deref())
+    .bind(flag(is_private))
+    .bind(actor.user_id)
+    .bind(&now)
+    .fetch_one(&mut *conn)
+    .await?;
+    let id: i64 = row.try_get("id")?;
+    audit::record(
+        conn,
+        actor,
+        Change::new("dataset", id, "create").after(meta),
+    )
+    .await?;
+    Ok(id)
+}
+
+/// Replaces a dataset's metadata; the audit entry keeps before and after.
+pub async fn update_metadata(
+    conn: &mut AnyConnection,
+    actor: &Actor,
+    id: i64,
+    meta: &Metadata,
+) -> Result<(), sqlx::Error> {
+    let before = dataset_by_id(conn, id)
+        .await?
+        .ok_or(sqlx::Error::RowNotFound)?;
+    sqlx::query(
+        "UPDATE datasets SET title = $1, description = $2, themes = $3, keywords = $4, licence = $5, frequency = $6, \
+         temporal_start = $7, temporal_end = $8, spatial = $9, contact_name = $10, contact_email = $11, language = $12, \
+         version_notes = $13, updated_at = $14 WHERE id = $15",
+    )
+    .bind(&meta.title)
+    .bind(&meta.description)
+    .bind(meta.themes.join(","))
+    .bind(meta.keywords.join(","))
+    .bind(&meta.licence)
+    .bind(meta.frequency.as_deref())
+    .bind(meta.temporal_start.as_deref())
+    .bind(meta.temporal_end.as_deref())
+    .bind(meta.spatial.as_deref())
+    .bind(meta.contact_name.as_deref())
+    .bind(meta.contact_email.as_deref())
+    .bind(&meta.language)
+    .bind(meta.version_notes.as_deref())
+    .bind(kernel::time::now())
+    .bind(id)
+    .execute(&mut *conn)
+    .await?;
+    audit::record(
+        conn,
+        actor,
+        Change::new("dataset", id, "update")
+            .before(&before.meta)
+            .after(meta),
+    )
+    .await?;
+    Ok(())
+}
+
+/// Moves a dataset to `status` (the workflow decided it may).
+pub async fn set_status(
+    conn: &mut AnyConnection,
+    actor: &Actor,
+    id: i64,
+    from: Status,
+    to: Status,
+    comment: Option<&str>,
+) -> Result<(), sqlx::Error> {
+    let now = kernel::time::now();
+    let published_at = (to == Status::Published).then_some(now.as_str());
+    sqlx::query("UPDATE datasets SET status = $1, updated_at = $2, published_at = COALESCE($3, published_at) WHERE id = $4")
+        .bind(to.code())
+        .bind(&now)
+        .bind(published_at)
+        .bind(id)
+        .execute(&mut *conn)
+        .await?;
+    audit::record(
+        conn,
+        actor,
+        Change::new("dataset", id, "status")
+            .before(serde_json::json!({ "status": from.code() }))
+            .after(serde_json::json!({ "status": to.code(), "comment": comment })),
+    )
+    .await?;
+    Ok(())
+}
+
+/// Soft deletion (and its undoing by an administrator).
+pub async fn set_deleted(
+    conn: &mut AnyConnection,
+    actor: &Actor,
+    id: i64,
+    deleted: bool,
+) -> Result<(), sqlx::Error> {
+    let now = kernel::time::now();
+    sqlx::query("UPDATE datasets SET deleted_at = $1, updated_at = $2 WHERE id = $3")
+        .bind(deleted.then_some(now.as_str()))
+        .bind(&now)
+        .bind(id)
+        .execute(&mut *conn)
+        .await?;
+    audit::record(
+        conn,
+        actor,
+        Change::new("dataset", id, if deleted { "delete" } else { "restore" }),
+    )
+    .await?;
+    Ok(())
+}
+
+pub async fn dataset_by_id(
+    conn: &mut AnyConnection,
+    id: i64,
+) -> Result<Option<Dataset>, sqlx::Error> {
+    let sql = format!("SELECT {DATASET_COLUMNS} FROM datasets WHERE id = $1");
+    let row = sqlx::query(&sql).bind(id).fetch_optional(conn).await?;
+    row.as_ref().map(dataset).transpose()
+}
+
+pub async fn dataset_by_slug(db: &Db, slug: &str) -> Result<Option<Dataset>, sqlx::Error> {
+    let sql = format!("SELECT {DATASET_COLUMNS} FROM datasets WHERE slug = $1");
+    let row = sqlx::query(&sql)
+        .bind(slug)
+        .fetch_optional(db.pool())
+        .await?;
+    row.as_ref().map(dataset).transpose()
+}
+
+pub async fn slug_taken(conn: &mut AnyConnection, slug: &str) -> Result<bool, sqlx::Error> {
+    Ok(sqlx::query("SELECT id FROM datasets WHERE slug = $1")
+        .bind(slug)
+        .fetch_optional(conn)
+        .await?
+        .is_some())
+}
+
+/// Public datasets, newest first: a page and the total.
+pub async fn public_datasets(
+    db: &Db,
+    limit: i64,
+    offset: i64,
+) -> Result<(Vec<Dataset>, i64), sqlx::Error> {
+    let sql = format!(
+        "SELECT {DATASET_COLUMNS} FROM datasets WHERE status = 'published' AND is_private = 0 AND deleted_at IS NULL \
+         ORDER BY published_at DESC, id DESC LIMIT $1 OFFSET $2"
+    );
+    let rows = sqlx::query(&sql)
+        .bind(limit)
+        .bind(offset)
+        .fetch_all(db.pool())
+        .await?;
+    let total: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM datasets WHERE status = 'published' AND is_private = 0 AND deleted_at IS NULL",
+    )
+    .fetch_one(db.pool())
+    .await?;
+    Ok((rows.iter().map(dataset).collect::<Result<_, _>>()?, total))
+}
+
+/// Every dataset of a body (for its members), including drafts and deleted ones.
+pub async fn datasets_of_body(
+    db: &Db,
+    body_id: i64,
+    public_only: bool,
+) -> Result<Vec<Dataset>, sqlx::Error> {
+    let filter = if public_only {
+        " AND status = 'published' AND is_private = 0 AND deleted_at IS NULL"
+    } else {
+        ""
+    };
+    let sql = format!("SELECT {DATASET_COLUMNS} FROM datasets WHERE body_id = $1{filter} ORDER BY updated_at DESC");
+    let rows = sqlx::query(&sql).bind(body_id).fetch_all(db.pool()).await?;
+    rows.iter().map(dataset).collect()
+}
+
+/// Datasets waiting for the institute's review.
+pub async fn in_review(db: &Db) -> Result<Vec<Dataset>, sqlx::Error> {
+    let sql = format!("SELECT {DATASET_COLUMNS} FROM datasets WHERE status = 'review' AND deleted_at IS NULL ORDER BY updated_at");
+    let rows = sqlx::query(&sql).fetch_all(db.pool()).await?;
+    rows.iter().map(dataset).collect()
+}
+
+/// A resource of a dataset: an uploaded file (with versions) or a link.
+#[derive(Debug, Clone, Serialize)]
+pub struct Resource {
+    pub id: i64,
+    pub dataset_id: i64,
+    pub slug: String,
+    pub name: String,
+    pub description: String,
+    pub kind: String,
+    pub url: Option<String>,
+    pub position: i64,
+}
+
+fn resource(r: &AnyRow) -> Result<Resource, sqlx::Error> {
+    Ok(Resource {
+        id: r.try_get("id")?,
+        dataset_id: r.try_get("dataset_id")?,
+        slug: r.try_get("slug")?,
+        name: r.try_get("name")?,
+        description: r.try_get("description")?,
+        kind: r.try_get("kind")?,
+        url: r.try_get("url")?,
+        position: r.try_get("position")?,
+    })
+}
+
+const RESOURCE_COLUMNS: &str = "id, dataset_id, slug, name, description, kind, url, position";
+
+pub async fn create_resource(
+    conn: &mut AnyConnection,
+    actor: &Actor,
+    dataset_id: i64,
+    slug: &str,
+    name: &str,
+    description: &str,
+    link: Option<&str>,
+) -> Result<i64, sqlx::Error> {
+    let now = kernel::time::now();
+    let position: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM resources WHERE dataset_id = $1")
+        .bind(dataset_id)
+        .fetch_one(&mut *conn)
+        .await?;
+    let row = sqlx::query(
+        "INSERT INTO resources (dataset_id, slug, name, description, kind, url, position, created_at, updated_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8) RETURNING id",
+    )
+    .bind(dataset_id)
+    .bind(slug)
+    .bind(name)
+    .bind(description)
+    .bind(if link.is_some() { "link" } else { "file" })
+    .bind(link)
+    .bind(position)
+    .bind(&now)
+    .fetch_one(&mut *conn)
+    .await?;
+    let id: i64 = row.try_get("id")?;
+    audit::record(
+        conn,
+        actor,
+        Change::new("resource", id, "create")
+            .after(serde_json::json!({ "dataset_id": dataset_id, "name": name, "url": link })),
+    )
+    .await?;
+    Ok(id)
+}
+
+pub async fn resources_of(db: &Db, dataset_id: i64) -> Result<Vec<Resource>, sqlx::Error> {
+    let sql = format!("SELECT {RESOURCE_COLUMNS} FROM resources WHERE dataset_id = $1 AND deleted_at IS NULL ORDER BY position, id");
+    let rows = sqlx::query(&sql)
+        .bind(dataset_id)
+        .fetch_all(db.pool())
+        .await?;
+    rows.iter().map(resource).collect()
+}
+
+pub async fn resource_by_slug(
+    db: &Db,
+    dataset_id: i64,
+    slug: &str,
+) -> Result<Option<Resource>, sqlx::Error> {
+    let sql = format!("SELECT {RESOURCE_COLUMNS} FROM resources WHERE dataset_id = $1 AND slug = $2 AND deleted_at IS NULL");
+    let row = sqlx::query(&sql)
+        .bind(dataset_id)
+        .bind(slug)
+        .fetch_optional(db.pool())
+        .await?;
+    row.as_ref().map(resource).transpose()
+}
+
+/// One immutable version of an uploaded resource.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct Version {
+    pub id: i64,
+    pub resource_id: i64,
+    pub number: i64,
+    pub sha256: String,
+    pub size: i64,
+    pub media_type: String,
+    pub format: String,
+    pub filename: String,
+    pub notes: Option<String>,
+    pub created_by: Option<i64>,
+    pub created_at: String,
+}
+
+fn version(r: &AnyRow) -> Result<Version, sqlx::Error> {
+    Ok(Version {
+        id: r.try_get("id")?,
+        resource_id: r.try_get("resource_id")?,
+        number: r.try_get("number")?,
+        sha256: r.try_get("sha256")?,
+        size: r.try_get("size")?,
+        media_type: r.try_get("media_type")?,
+        format: r.try_get("format")?,
+        filename: r.try_get("filename")?,
+        notes: r.try_get("notes")?,
+        created_by: r.try_get("created_by")?,
+        created_at: r.try_get("created_at")?,
+    })
+}
+
+const VERSION_COLUMNS: &str = "id, resource_id, number, sha256, size, media_type, format, filename, notes, created_by, created_at";
+
+/// What an upload produced, to record as a new version.
+#[derive(Debug, Clone)]
+pub struct NewVersion<'a> {
+    pub blob: &'a StoredBlob,
+    pub media_type: &'a str,
+    pub format: &'a str,
+    pub filename: &'a str,
+    pub notes: Option<&'a str>,
+}
+
+/// Adds the next version of a resource (its bytes are already stored). The
+/// previous versions stay as they are, forever.
+pub async fn add_version(
+    conn: &mut AnyConnection,
+    actor: &Actor,
+    resource_id: i64,
+    v: &NewVersion<'_>,
+) -> Result<Version, sqlx::Error> {
+    let next: i64 = sqlx::query_scalar("SELECT CAST(COALESCE(MAX(number), 0) + 1 AS BIGINT) FROM resource_versions WHERE resource_id = $1")
+        .bind(resource_id)
+        .fetch_one(&mut *conn)
+        .await?;
+    let sql = format!(
+        "INSERT INTO resource_versions (resource_id, number, sha256, size, media_type, format, filename, notes, created_by, created_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING {VERSION_COLUMNS}"
+    );
+    let row = sqlx::query(&sql)
+        .bind(resource_id)
+        .bind(next)
+        .bind(&v.blob.sha256)
+        .bind(i64::try_from(v.blob.size).unwrap_or(i64::MAX))
+        .bind(v.media_type)
+        .bind(v.format)
+        .bind(v.filename)
+        .bind(v.notes)
+        .bind(actor.user_id)
+        .bind(kernel::time::now())
+        .fetch_one(&mut *conn)
+        .await?;
+    let created = version(&row)?;
+    sqlx::query("UPDATE resources SET updated_at = $1 WHERE id = $2")
+        .bind(&created.created_at)
+        .bind(resource_id)
+        .execute(&mut *conn)
+        .await?;
+    audit::record(
+        conn,
+        actor,
+        Change::new("resource_version", created.id, "create").after(&created),
+    )
+    .await?;
+    Ok(created)
+}
+
+pub async fn versions_of(db: &Db, resource_id: i64) -> Result<Vec<Version>, sqlx::Error> {
+    let sql = format!("SELECT {VERSION_COLUMNS} FROM resource_versions WHERE resource_id = $1 ORDER BY number DESC");
+    let rows = sqlx::query(&sql)
+        .bind(resource_id)
+        .fetch_all(db.pool())
+        .await?;
+    rows.iter().map(version).collect()
+}
+
+pub async fn version_by_number(
+    db: &Db,
+    resource_id: i64,
+    number: i64,
+) -> Result<Option<Version>, sqlx::Error> {
+    let sql = format!(
+        "SELECT {VERSION_COLUMNS} FROM resource_versions WHERE resource_id = $1 AND number = $2"
+    );
+    let row = sqlx::query(&sql)
+        .bind(resource_id)
+        .bind(number)
+        .fetch_optional(db.pool())
+        .await?;
+    row.as_ref().map(version).transpose()
+}
+
+/// Counts a download (outside any transaction; a lost count is no loss).
+pub async fn count_download(db: &Db, version_id: i64) -> Result<(), sqlx::Error> {
+    let mut tx = db.begin().await?;
+    let done = sqlx::query("UPDATE resource_downloads SET count = count + 1 WHERE version_id = $1")
+        .bind(version_id)
+        .execute(&mut *tx)
+        .await?;
+    if done.rows_affected() == 0 {
+        sqlx::query("INSERT INTO resource_downloads (version_id, count) VALUES ($1, 1)")
+            .bind(version_id)
+            .execute(&mut *tx)
+            .await?;
+    }
+    tx.commit().await
+}
+
+pub async fn downloads_of_resource(db: &Db, resource_id: i64) -> Result<i64, sqlx::Error> {
+    sqlx::query_scalar(
+        "SELECT CAST(COALESCE(SUM(d.count), 0) AS BIGINT) FROM resource_downloads d \
+         JOIN resource_versions v ON v.id = d.version_id WHERE v.resource_id = $1",
+    )
+    .bind(resource_id)
+    .fetch_one(db.pool())
+    .await
+}
