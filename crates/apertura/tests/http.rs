@@ -406,3 +406,53 @@ async fn a_panicking_handler_gets_a_spanish_500_page_with_a_reference() {
         .unwrap();
     assert_eq!(r.status(), 200);
 }
+
+async fn slow() -> &'static str {
+    tokio::time::sleep(std::time::Duration::from_millis(1500)).await;
+    "listo"
+}
+
+#[tokio::test]
+async fn slow_requests_time_out_in_spanish_but_uploads_do_not() {
+    let (target, dir) = kernel::testing::fresh_target().await;
+    let config = kernel::config::Config {
+        data_dir: dir.path().to_path_buf(),
+        database_url: Some(match &target {
+            kernel::config::DatabaseTarget::Sqlite(p) => format!("sqlite://{}", p.display()),
+            kernel::config::DatabaseTarget::Postgres(u) => u.clone(),
+        }),
+        request_timeout_secs: 1,
+        ..kernel::config::Config::default()
+    };
+    let mut platform = apertura::platform();
+    platform.capabilities.push(kernel::Capability {
+        routes: || {
+            kernel::web::Routes::new()
+                .get("/lento", &BOOM, slow)
+                .streaming(
+                    axum::http::Method::GET,
+                    "/lento-subida",
+                    &BOOM,
+                    axum::routing::get(slow),
+                )
+        },
+        ..kernel::Capability::new("test")
+    });
+    let (db, files) = apertura::open_storage(&config, &platform).await.unwrap();
+    let secret = kernel::security::Secret::load_or_create(&db).await.unwrap();
+    let app = apertura::Application::build(config, db, files, secret, platform).unwrap();
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(app.serve(listener, std::future::pending()));
+    let r = reqwest::get(format!("http://{addr}/lento")).await.unwrap();
+    assert_eq!(r.status(), 408);
+    assert!(r
+        .text()
+        .await
+        .unwrap()
+        .contains("La solicitud tardó demasiado"));
+    let r = reqwest::get(format!("http://{addr}/lento-subida"))
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200, "streaming routes are not cut");
+}

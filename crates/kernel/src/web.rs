@@ -23,7 +23,6 @@ use sha2::{Digest, Sha256};
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::compression::CompressionLayer;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
-use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::{DefaultOnResponse, TraceLayer};
 
 use crate::authz::{authorize, Action, Actor, Rule, Subject};
@@ -131,6 +130,8 @@ pub struct RouteInfo {
     pub method: Method,
     pub path: &'static str,
     pub action: &'static Action,
+    /// Reads a large body: exempt from the request timeout.
+    pub streaming: bool,
 }
 
 /// The routes of a capability, each registered with its action so the guard
@@ -162,20 +163,46 @@ impl Routes {
 
     /// Registers `handler` for `method path`, guarded by `action`.
     pub fn route(
-        mut self,
+        self,
         method: Method,
         path: &'static str,
         action: &'static Action,
         handler: MethodRouter<AppState>,
     ) -> Routes {
+        self.register(method, path, action, handler, false)
+    }
+
+    /// Like [`Routes::route`], for handlers that read a large body (uploads):
+    /// they are not cut by the request timeout, and no body limit applies
+    /// (the handler enforces its own, e.g. `APERTURA_MAX_UPLOAD_BYTES`).
+    pub fn streaming(
+        self,
+        method: Method,
+        path: &'static str,
+        action: &'static Action,
+        handler: MethodRouter<AppState>,
+    ) -> Routes {
+        let handler = handler.layer(axum::extract::DefaultBodyLimit::disable());
+        self.register(method, path, action, handler, true)
+    }
+
+    fn register(
+        mut self,
+        method: Method,
+        path: &'static str,
+        action: &'static Action,
+        handler: MethodRouter<AppState>,
+        streaming: bool,
+    ) -> Routes {
         let guarded = handler.layer(middleware::from_fn(move |req: Request, next: Next| {
-            guard(action, req, next)
+            guard(action, streaming, req, next)
         }));
         self.router = self.router.route(path, guarded);
         self.info.push(RouteInfo {
             method,
             path,
             action,
+            streaming,
         });
         self
     }
@@ -212,14 +239,31 @@ impl Routes {
 }
 
 /// The permission check in front of every route.
-async fn guard(action: &'static Action, req: Request, next: Next) -> Response {
+/// The request timeout, put on every request by the router so that each
+/// route's guard can apply it (streaming routes do not).
+#[derive(Debug, Clone, Copy)]
+struct RequestTimeout(Duration);
+
+async fn guard(action: &'static Action, streaming: bool, req: Request, next: Next) -> Response {
     let actor = req
         .extensions()
         .get::<Actor>()
         .cloned()
         .unwrap_or_else(Actor::anonymous);
+    let timeout = req.extensions().get::<RequestTimeout>().copied();
     match authorize(&actor, action, Subject::None) {
-        Ok(()) => next.run(req).await,
+        Ok(()) => match (streaming, timeout) {
+            (false, Some(RequestTimeout(limit))) => {
+                match tokio::time::timeout(limit, next.run(req)).await {
+                    Ok(res) => res,
+                    Err(_) => {
+                        tracing::warn!(action = action.name, "request timed out");
+                        Error::user(StatusCode::REQUEST_TIMEOUT, "error-timeout").into_response()
+                    }
+                }
+            }
+            _ => next.run(req).await,
+        },
         Err(denied) => {
             tracing::info!(action = action.name, actor = actor.kind, "denied");
             Error::from(denied).into_response()
@@ -847,10 +891,10 @@ pub fn build_router(state: AppState, routes: Router<AppState>) -> Router {
     let timeout = Duration::from_secs(state.config.request_timeout_secs);
     routes
         .fallback(fallback)
-        .layer(TimeoutLayer::with_status_code(
-            StatusCode::REQUEST_TIMEOUT,
-            timeout,
-        ))
+        .layer(middleware::from_fn(move |mut req: Request, next: Next| {
+            req.extensions_mut().insert(RequestTimeout(timeout));
+            next.run(req)
+        }))
         .layer(CatchPanicLayer::new())
         .layer(middleware::from_fn_with_state(state.clone(), csrf_check))
         .layer(middleware::from_fn_with_state(state.clone(), error_pages))
