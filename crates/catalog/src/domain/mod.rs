@@ -2,6 +2,7 @@
 //! file-type detection from the bytes, Markdown rendering with sanitising, and
 //! dataset metadata validation.
 
+pub mod dataset;
 pub mod markdown;
 pub mod sniff;
 pub mod vocab;
