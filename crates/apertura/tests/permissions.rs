@@ -47,6 +47,13 @@ fn expected() -> BTreeMap<&'static str, &'static [Role]> {
         ("accounts.members.view", BODY_ADMINS),
         ("accounts.members.invite", BODY_ADMINS),
         ("accounts.tokens.write_for_body", BODY_EDITORS),
+        ("catalog.datasets.view", ALL),
+        ("catalog.datasets.edit", BODY_EDITORS),
+        ("catalog.datasets.review", STAFF),
+        ("catalog.datasets.delete", BODY_ADMINS),
+        ("catalog.datasets.restore", ADMIN),
+        ("catalog.resources.view", ALL),
+        ("catalog.resources.upload", BODY_EDITORS),
     ])
 }
 
@@ -185,6 +192,9 @@ fn concrete(path: &str) -> String {
         .replace("{name}", "apertura.css")
         .replace("{token}", "no-existe")
         .replace("{id}", "1")
+        .replace("{resource}", "no-existe")
+        .replace("{number}", "1")
+        .replace("{filename}", "datos.csv")
 }
 
 #[tokio::test]

@@ -3,6 +3,7 @@
 //! forever at its own permanent address.
 
 pub mod domain;
+pub mod http;
 pub mod store;
 
 use kernel::db::MigrationSet;
@@ -19,6 +20,16 @@ pub const MIGRATIONS: MigrationSet = MigrationSet {
 pub fn capability() -> Capability {
     Capability {
         migrations: Some(MIGRATIONS),
+        catalogs: kernel::catalogs!("catalog"),
+        templates: vec![
+            ("catalog/list.html", include_str!("../templates/list.html")),
+            (
+                "catalog/dataset.html",
+                include_str!("../templates/dataset.html"),
+            ),
+            ("catalog/form.html", include_str!("../templates/form.html")),
+        ],
+        routes: http::routes,
         ..Capability::new("catalog")
     }
 }

@@ -539,3 +539,126 @@ pub async fn downloads_of_resource(db: &Db, resource_id: i64) -> Result<i64, sql
     .fetch_one(db.pool())
     .await
 }
+
+/// What the catalog needs to know about a body.
+#[derive(Debug, Clone, Serialize)]
+pub struct BodyRef {
+    pub id: i64,
+    pub slug: String,
+    pub name: String,
+    /// Hosted bodies publish through the institute's review.
+    pub hosted: bool,
+}
+
+pub async fn body_ref(db: &Db, id: i64) -> Result<Option<BodyRef>, sqlx::Error> {
+    let row = sqlx::query(
+        "SELECT id, slug, name, hosted FROM bodies WHERE id = $1 AND deleted_at IS NULL",
+    )
+    .bind(id)
+    .fetch_optional(db.pool())
+    .await?;
+    row.map(|r| {
+        Ok(BodyRef {
+            id: r.try_get("id")?,
+            slug: r.try_get("slug")?,
+            name: r.try_get("name")?,
+            hosted: r.try_get::<i64, _>("hosted")? != 0,
+        })
+    })
+    .transpose()
+}
+
+/// The bodies an actor may publish for: all for platform administrators,
+/// otherwise those where they edit or administer.
+pub async fn publishable_bodies(db: &Db, actor: &Actor) -> Result<Vec<BodyRef>, sqlx::Error> {
+    let rows = sqlx::query(
+        "SELECT id, slug, name, hosted FROM bodies WHERE deleted_at IS NULL ORDER BY name",
+    )
+    .fetch_all(db.pool())
+    .await?;
+    let all = rows
+        .iter()
+        .map(|r| {
+            Ok(BodyRef {
+                id: r.try_get("id")?,
+                slug: r.try_get("slug")?,
+                name: r.try_get("name")?,
+                hosted: r.try_get::<i64, _>("hosted")? != 0,
+            })
+        })
+        .collect::<Result<Vec<_>, sqlx::Error>>()?;
+    Ok(all
+        .into_iter()
+        .filter(|b| {
+            actor.role == kernel::authz::Role::PlatformAdmin
+                || actor.has_body_role(
+                    b.id,
+                    &[
+                        kernel::authz::Role::BodyAdmin,
+                        kernel::authz::Role::BodyEditor,
+                    ],
+                )
+        })
+        .collect())
+}
+
+/// The slugs of a dataset's resources that are `base` or start with `base-`,
+/// deleted ones included (their slug stays taken), to choose a free one.
+pub async fn resource_slugs_like(
+    conn: &mut AnyConnection,
+    dataset_id: i64,
+    base: &str,
+) -> Result<Vec<String>, sqlx::Error> {
+    sqlx::query_scalar(
+        "SELECT slug FROM resources WHERE dataset_id = $1 AND (slug = $2 OR slug LIKE $3)",
+    )
+    .bind(dataset_id)
+    .bind(base)
+    .bind(format!("{base}-%"))
+    .fetch_all(conn)
+    .await
+}
+
+/// A version with who uploaded it and how often it was downloaded.
+#[derive(Debug, Clone, Serialize)]
+pub struct HistoryEntry {
+    pub version: Version,
+    /// The uploader's display name, if the account still exists.
+    pub author: Option<String>,
+    pub downloads: i64,
+}
+
+/// Every version of a resource, newest first, with uploader and downloads.
+pub async fn version_history(db: &Db, resource_id: i64) -> Result<Vec<HistoryEntry>, sqlx::Error> {
+    let rows = sqlx::query(
+        "SELECT v.id, v.resource_id, v.number, v.sha256, v.size, v.media_type, v.format, v.filename, v.notes, \
+         v.created_by, v.created_at, u.display_name AS author, CAST(COALESCE(d.count, 0) AS BIGINT) AS downloads \
+         FROM resource_versions v LEFT JOIN users u ON u.id = v.created_by \
+         LEFT JOIN resource_downloads d ON d.version_id = v.id \
+         WHERE v.resource_id = $1 ORDER BY v.number DESC",
+    )
+    .bind(resource_id)
+    .fetch_all(db.pool())
+    .await?;
+    rows.iter()
+        .map(|r| {
+            Ok(HistoryEntry {
+                version: version(r)?,
+                author: r.try_get("author")?,
+                downloads: r.try_get("downloads")?,
+            })
+        })
+        .collect()
+}
+
+/// The current (highest-numbered) version of a resource.
+pub async fn latest_version(db: &Db, resource_id: i64) -> Result<Option<Version>, sqlx::Error> {
+    let sql = format!(
+        "SELECT {VERSION_COLUMNS} FROM resource_versions WHERE resource_id = $1 ORDER BY number DESC LIMIT 1"
+    );
+    let row = sqlx::query(&sql)
+        .bind(resource_id)
+        .fetch_optional(db.pool())
+        .await?;
+    row.as_ref().map(version).transpose()
+}

@@ -94,7 +94,9 @@ fn routes() -> Routes {
     let mut r = Routes::new()
         .get("/", &VIEW_PORTAL, home)
         .get("/robots.txt", &VIEW_PORTAL, robots);
-    for (path, _) in SECTIONS {
+    // `/datos` belongs to the catalog; the other sections keep their landing
+    // page here until their capability arrives.
+    for (path, _) in SECTIONS.iter().filter(|(p, _)| *p != "/datos") {
         r = r.get(path, &VIEW_PORTAL, section);
     }
     for (path, _) in LEGAL {

@@ -24,7 +24,9 @@ pub const MAX_DESCRIPTION: usize = 20_000;
 pub const MAX_KEYWORDS: usize = 20;
 pub const MAX_KEYWORD: usize = 60;
 
-/// The form's fields: pairs as sent (`themes` may repeat).
+/// The form's fields: pairs as sent (`themes` may repeat). On error, the
+/// parsed values come back with the errors so the form shows what was typed.
+#[allow(clippy::result_large_err)]
 pub fn parse(
     pairs: &[(String, String)],
     known: &Known<'_>,

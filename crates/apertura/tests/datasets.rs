@@ -1,0 +1,287 @@
+//! The catalog's datasets over HTTP: an editor creates a draft (errors beside
+//! the fields), drafts stay hidden, the workflow publishes directly or through
+//! the institute's review, deletion is soft and reversible, every step audited.
+
+#![allow(clippy::unwrap_used)]
+
+mod common;
+
+use accounts::DEMO_PASSWORD;
+use common::spawn_app;
+
+async fn body_id(app: &common::TestApp, slug: &str) -> i64 {
+    sqlx::query_scalar("SELECT id FROM bodies WHERE slug = $1")
+        .bind(slug)
+        .fetch_one(app.app_state.db.pool())
+        .await
+        .unwrap()
+}
+
+/// Adds a link resource directly (uploads are tested in resources.rs).
+async fn add_link(app: &common::TestApp, slug: &str) {
+    let d = catalog::store::dataset_by_slug(&app.app_state.db, slug)
+        .await
+        .unwrap()
+        .unwrap();
+    let mut tx = app.app_state.db.begin().await.unwrap();
+    catalog::store::create_resource(
+        &mut tx,
+        &kernel::authz::Actor::system(),
+        d.id,
+        "portal",
+        "Portal",
+        "",
+        Some("https://example.org/datos.csv"),
+    )
+    .await
+    .unwrap();
+    tx.commit().await.unwrap();
+}
+
+#[tokio::test]
+async fn an_editor_creates_a_draft_and_publishes_it() {
+    let app = spawn_app().await;
+    // Toluca is not hosted: its datasets publish without review. Make the
+    // Zacazonapan editor also an editor of Toluca for this test.
+    let toluca = body_id(&app, "ayuntamiento-de-toluca").await;
+    let editor: i64 = sqlx::query_scalar(
+        "SELECT id FROM users WHERE email = 'editor.zacazonapan@apertura.example'",
+    )
+    .fetch_one(app.app_state.db.pool())
+    .await
+    .unwrap();
+    let mut tx = app.app_state.db.begin().await.unwrap();
+    accounts::store::add_membership(
+        &mut tx,
+        &kernel::authz::Actor::system(),
+        editor,
+        toluca,
+        kernel::authz::Role::BodyEditor,
+    )
+    .await
+    .unwrap();
+    tx.commit().await.unwrap();
+    let client = app
+        .sign_in("editor.zacazonapan@apertura.example", DEMO_PASSWORD)
+        .await;
+
+    // Errors beside the fields, values kept.
+    let r = app
+        .post_form(
+            &client,
+            "/datos/nuevo",
+            "/datos/nuevo",
+            &[
+                ("body", &toluca.to_string()),
+                ("title", "ab"),
+                ("contact_email", "mal"),
+                ("temporal_start", "2024-02-30"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), 422);
+    let html = r.text().await.unwrap();
+    assert!(html.contains("Escriba un título de 3 a 200 caracteres."));
+    assert!(html.contains("Escriba un correo electrónico válido."));
+    assert!(html.contains("año-mes-día"));
+
+    let toluca_s = toluca.to_string();
+    let r = app
+        .post_form(
+            &client,
+            "/datos/nuevo",
+            "/datos/nuevo",
+            &[
+                ("body", toluca_s.as_str()),
+                ("title", "Presupuesto de egresos 2024"),
+                (
+                    "description",
+                    "Montos **aprobados** por dependencia.\n\n<script>alert(1)</script>",
+                ),
+                ("themes", "ECON"),
+                ("themes", "GOVE"),
+                ("keywords", "presupuesto, gasto público"),
+                ("licence", "cc-by-4.0"),
+                ("frequency", "ANNUAL"),
+                ("spatial", "15106"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), 303);
+    let location = r.headers()["location"].to_str().unwrap().to_string();
+    assert_eq!(location, "/datos/presupuesto-de-egresos-2024");
+
+    // A draft: invisible to the public, visible to its editor.
+    let (status, _) = app.get_text(&location).await;
+    assert_eq!(status, 404);
+    let html = client
+        .get(app.url(&location))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(html.contains("Borrador"));
+    assert!(
+        html.contains("<strong>aprobados</strong>"),
+        "Markdown rendered"
+    );
+    assert!(!html.contains("<script>alert(1)</script>"), "and sanitised");
+    let (_, list) = app.get_text("/datos").await;
+    assert!(!list.contains("Presupuesto de egresos 2024"));
+
+    // Nothing empty is published.
+    let r = app
+        .post_form(&client, &location, &format!("{location}/publicar"), &[])
+        .await;
+    assert_eq!(r.status(), 409);
+    add_link(&app, "presupuesto-de-egresos-2024").await;
+    let r = app
+        .post_form(&client, &location, &format!("{location}/publicar"), &[])
+        .await;
+    assert_eq!(r.status(), 303);
+    let (status, html) = app.get_text(&location).await;
+    assert_eq!(status, 200);
+    assert!(html.contains("Presupuesto de egresos 2024"));
+    let (_, list) = app.get_text("/datos").await;
+    assert!(list.contains("Presupuesto de egresos 2024"));
+    assert!(list.contains("1 conjuntos de datos publicados."));
+
+    // Edit keeps history in the audit log.
+    let r = app
+        .post_form(
+            &client,
+            &format!("{location}/editar"),
+            &format!("{location}/editar"),
+            &[
+                ("title", "Presupuesto de egresos 2024 (aprobado)"),
+                ("licence", "cc-by-4.0"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), 303);
+    let actions: Vec<String> =
+        sqlx::query_scalar("SELECT action FROM audit_log WHERE entity = 'dataset' ORDER BY id")
+            .fetch_all(app.app_state.db.pool())
+            .await
+            .unwrap();
+    assert_eq!(actions, ["create", "status", "update"]);
+}
+
+#[tokio::test]
+async fn hosted_bodies_publish_through_the_institutes_review() {
+    let app = spawn_app().await;
+    let zaca = body_id(&app, "ayuntamiento-de-zacazonapan").await;
+    let client = app
+        .sign_in("editor.zacazonapan@apertura.example", DEMO_PASSWORD)
+        .await;
+    let r = app
+        .post_form(
+            &client,
+            "/datos/nuevo",
+            "/datos/nuevo",
+            &[
+                ("body", &zaca.to_string()),
+                ("title", "Obras públicas 2025"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), 303);
+    add_link(&app, "obras-publicas-2025").await;
+    let page = "/datos/obras-publicas-2025";
+    let r = app
+        .post_form(&client, page, &format!("{page}/publicar"), &[])
+        .await;
+    assert_eq!(r.status(), 409, "hosted bodies cannot publish directly");
+    assert!(r.text().await.unwrap().contains("revisión del Infoem"));
+    let r = app
+        .post_form(&client, page, &format!("{page}/enviar-a-revision"), &[])
+        .await;
+    assert_eq!(r.status(), 303);
+    // The editor cannot approve; a reviewer can.
+    let r = app
+        .post_form(&client, page, &format!("{page}/aprobar"), &[])
+        .await;
+    assert_eq!(r.status(), 403);
+    let reviewer = app
+        .sign_in("revision@apertura.example", DEMO_PASSWORD)
+        .await;
+    let html = reviewer
+        .get(app.url(page))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(html.contains("Aprobar y publicar"));
+    let r = app
+        .post_form(&reviewer, page, &format!("{page}/aprobar"), &[])
+        .await;
+    assert_eq!(r.status(), 303);
+    let (status, _) = app.get_text(page).await;
+    assert_eq!(status, 200, "public after approval");
+}
+
+#[tokio::test]
+async fn editors_cannot_touch_other_bodies_and_deletion_is_soft() {
+    let app = spawn_app().await;
+    let toluca = body_id(&app, "ayuntamiento-de-toluca").await;
+    let client = app
+        .sign_in("editor.zacazonapan@apertura.example", DEMO_PASSWORD)
+        .await;
+    let r = app
+        .post_form(
+            &client,
+            "/datos/nuevo",
+            "/datos/nuevo",
+            &[("body", &toluca.to_string()), ("title", "Ajeno")],
+        )
+        .await;
+    assert_eq!(
+        r.status(),
+        422,
+        "a body they do not belong to is not offered"
+    );
+    // A Toluca dataset made by an administrator.
+    let admin = app.sign_in("admin@apertura.example", DEMO_PASSWORD).await;
+    let r = app
+        .post_form(
+            &admin,
+            "/datos/nuevo",
+            "/datos/nuevo",
+            &[("body", &toluca.to_string()), ("title", "Padrón de Toluca")],
+        )
+        .await;
+    assert_eq!(r.status(), 303);
+    let page = "/datos/padron-de-toluca";
+    let r = client
+        .get(app.url(&format!("{page}/editar")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 404, "another body's draft is not even revealed");
+    add_link(&app, "padron-de-toluca").await;
+    let r = app
+        .post_form(&admin, page, &format!("{page}/publicar"), &[])
+        .await;
+    assert_eq!(r.status(), 303);
+    let r = client
+        .get(app.url(&format!("{page}/editar")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 403, "published, but not theirs to edit");
+    // Soft deletion, reversible by an administrator.
+    let r = app
+        .post_form(&admin, page, &format!("{page}/eliminar"), &[])
+        .await;
+    assert_eq!(r.status(), 303);
+    assert_eq!(app.get_text(page).await.0, 404);
+    let r = app
+        .post_form(&admin, page, &format!("{page}/restaurar"), &[])
+        .await;
+    assert_eq!(r.status(), 303);
+    assert_eq!(app.get_text(page).await.0, 200);
+}
