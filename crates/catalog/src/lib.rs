@@ -7,6 +7,7 @@ pub mod http;
 pub mod store;
 
 use kernel::db::MigrationSet;
+use kernel::web::Asset;
 use kernel::Capability;
 
 static SQLITE: sqlx::migrate::Migrator = sqlx::migrate!("migrations/sqlite");
@@ -20,7 +21,7 @@ pub const MIGRATIONS: MigrationSet = MigrationSet {
 pub fn capability() -> Capability {
     Capability {
         migrations: Some(MIGRATIONS),
-        catalogs: kernel::catalogs!("catalog"),
+        catalogs: [kernel::catalogs!("catalog"), kernel::catalogs!("resources")].concat(),
         templates: vec![
             ("catalog/list.html", include_str!("../templates/list.html")),
             (
@@ -28,7 +29,20 @@ pub fn capability() -> Capability {
                 include_str!("../templates/dataset.html"),
             ),
             ("catalog/form.html", include_str!("../templates/form.html")),
+            (
+                "catalog/resource_new.html",
+                include_str!("../templates/resource_new.html"),
+            ),
+            (
+                "catalog/resource_page.html",
+                include_str!("../templates/resource_page.html"),
+            ),
         ],
+        assets: vec![Asset {
+            name: "upload.js",
+            content_type: "text/javascript; charset=utf-8",
+            bytes: include_bytes!("../assets/upload.js"),
+        }],
         routes: http::routes,
         ..Capability::new("catalog")
     }
