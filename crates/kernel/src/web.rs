@@ -21,6 +21,7 @@ use minijinja::{context, Environment, Value};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::compression::predicate::{DefaultPredicate, Predicate};
 use tower_http::compression::CompressionLayer;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::trace::{DefaultOnResponse, TraceLayer};
@@ -881,6 +882,20 @@ async fn security_headers(req: Request, next: Next) -> Response {
     res
 }
 
+/// Files people download (`Content-Disposition: attachment`) travel as stored:
+/// their length and SHA-256 stay the ones the platform publishes.
+fn not_a_download(
+    _: StatusCode,
+    _: axum::http::Version,
+    headers: &HeaderMap,
+    _: &axum::http::Extensions,
+) -> bool {
+    !headers
+        .get(header::CONTENT_DISPOSITION)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.trim_start().starts_with("attachment"))
+}
+
 /// Answers any path no capability claimed.
 async fn fallback() -> Error {
     Error::not_found()
@@ -902,7 +917,7 @@ pub fn build_router(state: AppState, routes: Router<AppState>) -> Router {
         .layer(middleware::from_fn_with_state(state.clone(), resolve_actor))
         .layer(middleware::from_fn(choose_locale))
         .layer(middleware::from_fn(security_headers))
-        .layer(CompressionLayer::new())
+        .layer(CompressionLayer::new().compress_when(DefaultPredicate::new().and(not_a_download)))
         .layer(PropagateRequestIdLayer::x_request_id())
         .layer(
             TraceLayer::new_for_http()
