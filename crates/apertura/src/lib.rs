@@ -75,6 +75,7 @@ impl Application {
             routes: route_info,
             secret,
             resolver,
+            fragments: platform.fragments(),
         }));
         let router = build_router(state.clone(), routes);
         Ok(Application {

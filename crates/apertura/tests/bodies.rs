@@ -189,9 +189,10 @@ async fn anyone_sees_the_list_and_a_profile() {
     assert!(html.contains("Alojado en la plataforma"), "hosted badge");
     assert!(html.contains("Demostración"));
     assert!(html.contains("Unidad de Transparencia"));
-    assert!(html.contains("Información publicada"));
+    // The catalog contributes the section on what the body has published.
+    assert!(html.contains("Datos abiertos publicados"));
     assert!(
-        html.contains("aún no tiene conjuntos de datos publicados"),
+        html.contains("Aún no ha publicado conjuntos de datos."),
         "says plainly that nothing is published yet"
     );
     assert!(!html.contains("<img"), "no logo yet");
@@ -214,7 +215,7 @@ async fn anyone_sees_the_list_and_a_profile() {
     let (_, html) = app
         .get_text("/sujetos-obligados/ayuntamiento-de-zacazonapan?lang=en")
         .await;
-    assert!(html.contains("Published information"));
+    assert!(html.contains("Published open data"));
     assert!(html.contains("Municipal government"));
 
     // The municipality's page links each body to its profile.

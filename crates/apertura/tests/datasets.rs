@@ -222,6 +222,41 @@ async fn hosted_bodies_publish_through_the_institutes_review() {
     assert_eq!(r.status(), 303);
     let (status, _) = app.get_text(page).await;
     assert_eq!(status, 200, "public after approval");
+    // The body's profile and its municipality's hosted site list it.
+    let (_, profile) = app
+        .get_text("/sujetos-obligados/ayuntamiento-de-zacazonapan")
+        .await;
+    assert!(profile.contains("Datos abiertos publicados"));
+    assert!(
+        profile.contains("href=\"/datos/obras-publicas-2025\""),
+        "{profile}"
+    );
+    let (_, site) = app.get_text("/municipios/zacazonapan").await;
+    assert!(site.contains("publica su información en la plataforma del Infoem"));
+    assert!(site.contains("Obras públicas 2025"));
+    // A draft stays off the public pages; its editors see how many wait.
+    let r = app
+        .post_form(
+            &client,
+            "/datos/nuevo",
+            "/datos/nuevo",
+            &[("body", &zaca.to_string()), ("title", "Borrador interno")],
+        )
+        .await;
+    assert_eq!(r.status(), 303);
+    let (_, site) = app.get_text("/municipios/zacazonapan").await;
+    assert!(!site.contains("Borrador interno"));
+    let html = client
+        .get(app.url("/sujetos-obligados/ayuntamiento-de-zacazonapan"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        html.contains("Conjuntos de datos sin publicar (borradores, en revisión o retirados): 1.")
+    );
 }
 
 #[tokio::test]

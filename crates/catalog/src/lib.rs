@@ -37,6 +37,10 @@ pub fn capability() -> Capability {
                 "catalog/resource_page.html",
                 include_str!("../templates/resource_page.html"),
             ),
+            (
+                "catalog/fragment_body.html",
+                include_str!("../templates/fragment_body.html"),
+            ),
         ],
         assets: vec![Asset {
             name: "upload.js",
@@ -44,6 +48,7 @@ pub fn capability() -> Capability {
             bytes: include_bytes!("../assets/upload.js"),
         }],
         routes: http::routes,
+        fragments: vec![std::sync::Arc::new(http::fragments::BodyDatasets)],
         ..Capability::new("catalog")
     }
 }

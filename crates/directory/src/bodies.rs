@@ -144,9 +144,11 @@ async fn profile_page(
         .map(str::to_string);
     let has_contact =
         body.contact_name.is_some() || body.contact_email.is_some() || body.contact_phone.is_some();
+    let fragments = ctx.fragments("body", body.id).await?;
     ctx.render(
         "directory/body.html",
         context! {
+            fragments => fragments,
             b => body,
             municipality => municipality,
             paragraphs => paragraphs,

@@ -199,9 +199,25 @@ async fn municipality_page(ctx: Ctx, Path(slug): Path<String>) -> Result<Respons
     };
     let threshold = ctx.state.config.small_municipality_threshold;
     let bodies = store::bodies_in_municipality(&ctx.state.db, &m.cvegeo).await?;
+    // A municipality hosted on the platform has its small site here: its
+    // government's contact and what it publishes (contributed by other
+    // capabilities as fragments of the "body" page).
+    let (site, site_fragments) = match bodies.iter().find(|b| b.hosted && b.kind == "ayuntamiento")
+    {
+        Some(b) => {
+            let mut conn = ctx.state.db.pool().acquire().await?;
+            let profile = store::body_profile_by_slug(&mut conn, &b.slug).await?;
+            drop(conn);
+            let fragments = ctx.fragments("body", b.id).await?;
+            (profile, fragments)
+        }
+        None => (None, vec![]),
+    };
     ctx.render(
         "directory/municipality.html",
         context! {
+            site => site,
+            site_fragments => site_fragments,
             m => m,
             small => m.is_small(threshold),
             threshold => threshold,

@@ -56,6 +56,8 @@ pub struct Capability {
     pub reference_version: &'static str,
     /// Who is asking (one capability provides it: accounts).
     pub actor_resolver: Option<Arc<dyn crate::web::ActorResolver>>,
+    /// Pieces this capability contributes to other capabilities' pages.
+    pub fragments: Vec<Arc<dyn crate::web::Fragment>>,
 }
 
 impl std::fmt::Debug for Capability {
@@ -81,6 +83,7 @@ impl Capability {
             seeds: None,
             reference_version: "1",
             actor_resolver: None,
+            fragments: vec![],
         }
     }
 }
@@ -138,6 +141,13 @@ impl Platform {
         self.capabilities
             .iter()
             .fold(Routes::new(), |acc, c| acc.merge((c.routes)()))
+    }
+
+    pub fn fragments(&self) -> Vec<Arc<dyn crate::web::Fragment>> {
+        self.capabilities
+            .iter()
+            .flat_map(|c| c.fragments.iter().cloned())
+            .collect()
     }
 
     pub fn actor_resolver(&self) -> Option<Arc<dyn crate::web::ActorResolver>> {

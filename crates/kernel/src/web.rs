@@ -51,6 +51,20 @@ pub struct Shared {
     pub secret: Secret,
     /// Who is asking: provided by the accounts capability.
     pub resolver: Option<Arc<dyn ActorResolver>>,
+    /// Pieces of pages that capabilities contribute to other capabilities'
+    /// pages (e.g. the catalog's datasets on a body's profile).
+    pub fragments: Vec<Arc<dyn Fragment>>,
+}
+
+/// A piece of a page contributed by another capability (like Decidim's content
+/// blocks): the page's owner asks for the fragments of a kind of page and a
+/// subject, without knowing who provides them.
+#[async_trait::async_trait]
+pub trait Fragment: Send + Sync {
+    /// The kind of page it goes on, e.g. `"body"` (subject: a body id).
+    fn page(&self) -> &'static str;
+    /// Rendered HTML, or nothing to show.
+    async fn render(&self, ctx: &Ctx, subject: i64) -> Result<Option<String>, Error>;
 }
 
 /// Finds the actor of a request (session cookie or API token). Provided by a
@@ -332,6 +346,28 @@ impl Ctx {
     /// The one permission check, for a subject known only inside the handler.
     pub fn authorize(&self, action: &Action, subject: Subject) -> Result<(), Error> {
         authorize(&self.actor, action, subject).map_err(Error::from)
+    }
+
+    /// The fragments other capabilities contribute to `page` about `subject`,
+    /// ready to insert (already rendered and escaped by their templates).
+    pub async fn fragments(&self, page: &str, subject: i64) -> Result<Vec<Value>, Error> {
+        let mut out = vec![];
+        for f in self.state.fragments.iter().filter(|f| f.page() == page) {
+            if let Some(html) = f.render(self, subject).await? {
+                out.push(Value::from_safe_string(html));
+            }
+        }
+        Ok(out)
+    }
+
+    /// Renders a template without the layout (for fragments).
+    pub fn render_fragment(&self, template: &str, page: Value) -> Result<String, Error> {
+        let base = context! { lang => self.locale.code(), csrf_token => self.csrf_token.clone() };
+        self.state
+            .templates
+            .get_template(template)
+            .and_then(|t| t.render(merge_maps([page, base])))
+            .map_err(Error::internal)
     }
 
     /// Renders `template` inside the base layout.

@@ -76,3 +76,6 @@ catalog-workflow-wrong-state = The dataset is not in a state that allows that st
 catalog-workflow-wrong-state-title = Step not available
 catalog-workflow-no-resources = To publish, the dataset needs at least one file or link.
 catalog-workflow-no-resources-title = A file is missing
+catalog-fragment-title = Published open data
+catalog-fragment-none = No datasets published yet.
+catalog-fragment-unpublished = Datasets not published (drafts, under review or withdrawn): { $n }.

@@ -76,3 +76,6 @@ catalog-workflow-wrong-state = El conjunto de datos no está en un estado que pe
 catalog-workflow-wrong-state-title = Paso no disponible
 catalog-workflow-no-resources = Para publicar, el conjunto de datos necesita al menos un archivo o enlace.
 catalog-workflow-no-resources-title = Falta un archivo
+catalog-fragment-title = Datos abiertos publicados
+catalog-fragment-none = Aún no ha publicado conjuntos de datos.
+catalog-fragment-unpublished = Conjuntos de datos sin publicar (borradores, en revisión o retirados): { $n }.

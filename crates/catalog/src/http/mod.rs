@@ -2,6 +2,7 @@
 //! resources, uploads and downloads (`resources.rs`).
 
 pub mod datasets;
+pub mod fragments;
 pub mod resources;
 
 use kernel::web::Routes;

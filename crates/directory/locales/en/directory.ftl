@@ -155,3 +155,6 @@ body-error-website = Enter a full web address starting with https:// or http://.
 body-error-logo-too-large = The logo is larger than 1 MiB. Make the image smaller and choose it again.
 body-error-logo-svg = SVG images are not accepted because they can contain executable code. Use a PNG or JPEG image.
 body-error-logo-type = The file is not a PNG or JPEG image. Use a PNG or JPEG image.
+municipality-site-lead = This municipality publishes its information on Infoem's platform.
+municipality-site-contact = Transparency unit
+municipality-site-profile = See the municipal government's full profile

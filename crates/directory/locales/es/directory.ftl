@@ -155,3 +155,6 @@ body-error-website = Escriba una dirección web completa que empiece con https:/
 body-error-logo-too-large = El logotipo pesa más de 1 MiB. Reduzca la imagen y elíjala de nuevo.
 body-error-logo-svg = No se admiten imágenes SVG porque pueden contener código ejecutable. Use una imagen PNG o JPEG.
 body-error-logo-type = El archivo no es una imagen PNG ni JPEG. Use una imagen PNG o JPEG.
+municipality-site-lead = Este municipio publica su información en la plataforma del Infoem.
+municipality-site-contact = Unidad de Transparencia
+municipality-site-profile = Ver el perfil completo del ayuntamiento
