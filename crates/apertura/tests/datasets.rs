@@ -320,3 +320,123 @@ async fn editors_cannot_touch_other_bodies_and_deletion_is_soft() {
     assert_eq!(r.status(), 303);
     assert_eq!(app.get_text(page).await.0, 200);
 }
+
+#[tokio::test]
+async fn the_data_dictionary_is_edited_by_the_body_and_shown_to_all() {
+    let app = spawn_app().await;
+    let zaca = body_id(&app, "ayuntamiento-de-zacazonapan").await;
+    let system = kernel::authz::Actor::system();
+    let blob = app
+        .app_state
+        .files
+        .put_bytes(bytes::Bytes::from_static(
+            "clave,monto\n15116,100.5\n".as_bytes(),
+        ))
+        .await
+        .unwrap();
+    let mut tx = app.app_state.db.begin().await.unwrap();
+    let meta = catalog::store::Metadata {
+        title: "Pagos".into(),
+        licence: "cc-by-4.0".into(),
+        language: "es".into(),
+        ..Default::default()
+    };
+    let ds = catalog::store::create_dataset(&mut tx, &system, "pagos", zaca, &meta, false)
+        .await
+        .unwrap();
+    let res =
+        catalog::store::create_resource(&mut tx, &system, ds, "pagos-csv", "Pagos (CSV)", "", None)
+            .await
+            .unwrap();
+    catalog::store::add_version(
+        &mut tx,
+        &system,
+        res,
+        &catalog::store::NewVersion {
+            blob: &blob,
+            media_type: "text/csv",
+            format: "CSV",
+            filename: "pagos.csv",
+            notes: None,
+        },
+    )
+    .await
+    .unwrap();
+    catalog::store::set_status(
+        &mut tx,
+        &system,
+        ds,
+        catalog::domain::workflow::Status::Draft,
+        catalog::domain::workflow::Status::Published,
+        None,
+    )
+    .await
+    .unwrap();
+    tx.commit().await.unwrap();
+    let form = "/datos/pagos/recursos/pagos-csv/diccionario";
+    assert_eq!(app.get(form).await.status(), 401);
+    let citizen = app
+        .sign_in("ciudadana@apertura.example", DEMO_PASSWORD)
+        .await;
+    assert_eq!(
+        citizen.get(app.url(form)).send().await.unwrap().status(),
+        403
+    );
+
+    let editor = app
+        .sign_in("editor.zacazonapan@apertura.example", DEMO_PASSWORD)
+        .await;
+    let r = app
+        .post_form(
+            &editor,
+            form,
+            form,
+            &[
+                ("name_0", "clave"),
+                ("type_0", "string"),
+                ("name_1", "clave"),
+                ("type_1", "number"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), 422);
+    assert!(r
+        .text()
+        .await
+        .unwrap()
+        .contains("Esta columna ya está en el diccionario."));
+    let r = app
+        .post_form(
+            &editor,
+            form,
+            form,
+            &[
+                ("name_0", "clave"),
+                ("type_0", "string"),
+                (
+                    "description_0",
+                    "Clave INEGI del municipio, con ceros a la izquierda",
+                ),
+                ("name_1", "monto"),
+                ("type_1", "number"),
+                ("unit_1", "pesos (MXN)"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), 303);
+    let (_, page) = app.get_text("/datos/pagos/recursos/pagos-csv").await;
+    assert!(page.contains("Diccionario de datos"));
+    assert!(page.contains("Clave INEGI del municipio, con ceros a la izquierda"));
+    assert!(page.contains("Número con decimales"));
+    assert!(page.contains("pesos (MXN)"));
+    assert!(
+        !page.contains("Editar el diccionario de datos"),
+        "only editors get the link"
+    );
+    let entries: i64 =
+        sqlx::query_scalar("SELECT COUNT(*) FROM audit_log WHERE entity = 'dictionary'")
+            .fetch_one(app.app_state.db.pool())
+            .await
+            .unwrap();
+    assert_eq!(entries, 1);
+}

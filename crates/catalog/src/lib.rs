@@ -41,6 +41,10 @@ pub fn capability() -> Capability {
                 "catalog/fragment_body.html",
                 include_str!("../templates/fragment_body.html"),
             ),
+            (
+                "catalog/dictionary.html",
+                include_str!("../templates/dictionary.html"),
+            ),
         ],
         assets: vec![Asset {
             name: "upload.js",

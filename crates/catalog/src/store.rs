@@ -662,3 +662,82 @@ pub async fn latest_version(db: &Db, resource_id: i64) -> Result<Option<Version>
         .await?;
     row.as_ref().map(version).transpose()
 }
+
+/// One field of a tabular resource's data dictionary.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct DictionaryField {
+    pub name: String,
+    /// A Frictionless Table Schema type: string, integer, number, boolean, date, datetime…
+    pub field_type: String,
+    pub description: String,
+    pub unit: String,
+}
+
+pub async fn dictionary_of(db: &Db, resource_id: i64) -> Result<Vec<DictionaryField>, sqlx::Error> {
+    let rows = sqlx::query(
+        "SELECT name, field_type, description, unit FROM dictionary_fields WHERE resource_id = $1 ORDER BY position, id",
+    )
+    .bind(resource_id)
+    .fetch_all(db.pool())
+    .await?;
+    rows.iter()
+        .map(|r| {
+            Ok(DictionaryField {
+                name: r.try_get("name")?,
+                field_type: r.try_get("field_type")?,
+                description: r.try_get("description")?,
+                unit: r.try_get("unit")?,
+            })
+        })
+        .collect()
+}
+
+/// Replaces a resource's dictionary (one audit entry with before and after).
+pub async fn replace_dictionary(
+    conn: &mut AnyConnection,
+    actor: &Actor,
+    resource_id: i64,
+    fields: &[DictionaryField],
+) -> Result<(), sqlx::Error> {
+    let before = sqlx::query(
+        "SELECT name, field_type FROM dictionary_fields WHERE resource_id = $1 ORDER BY position",
+    )
+    .bind(resource_id)
+    .fetch_all(&mut *conn)
+    .await?
+    .iter()
+    .map(|r| {
+        Ok(format!(
+            "{}:{}",
+            r.try_get::<String, _>("name")?,
+            r.try_get::<String, _>("field_type")?
+        ))
+    })
+    .collect::<Result<Vec<_>, sqlx::Error>>()?;
+    sqlx::query("DELETE FROM dictionary_fields WHERE resource_id = $1")
+        .bind(resource_id)
+        .execute(&mut *conn)
+        .await?;
+    for (i, f) in fields.iter().enumerate() {
+        sqlx::query(
+            "INSERT INTO dictionary_fields (resource_id, position, name, field_type, description, unit) VALUES ($1, $2, $3, $4, $5, $6)",
+        )
+        .bind(resource_id)
+        .bind(i64::try_from(i).unwrap_or(i64::MAX))
+        .bind(&f.name)
+        .bind(&f.field_type)
+        .bind(&f.description)
+        .bind(&f.unit)
+        .execute(&mut *conn)
+        .await?;
+    }
+    audit::record(
+        conn,
+        actor,
+        Change::new("dictionary", resource_id, "replace")
+            .before(before)
+            .after(fields),
+    )
+    .await?;
+    Ok(())
+}

@@ -3,6 +3,7 @@
 //! dataset metadata validation.
 
 pub mod dataset;
+pub mod dictionary;
 pub mod markdown;
 pub mod sniff;
 pub mod vocab;

@@ -1027,9 +1027,11 @@ async fn render_page(
         _ => None,
     };
     let latest_path = format!("/datos/{}/recursos/{}/descargar", d.slug, r.slug);
+    let dictionary = store::dictionary_of(&ctx.state.db, r.id).await?;
     let mut res = ctx.render(
         "catalog/resource_page.html",
         context! {
+            dictionary => dictionary,
             dataset => DatasetView::of(d),
             resource => ResourceView {
                 slug: r.slug.clone(),
