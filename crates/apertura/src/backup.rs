@@ -58,10 +58,14 @@ pub async fn backup(
         }
         DatabaseTarget::Postgres(url) => {
             let out = dir.join(PG_FILE);
-            let status = tokio::process::Command::new("pg_dump")
-                .arg("--format=custom")
-                .arg("--file")
-                .arg(&out)
+            let mut cmd = tokio::process::Command::new("pg_dump");
+            cmd.arg("--format=custom").arg("--file").arg(&out);
+            // A database shared by several installations (or by the tests)
+            // keeps each one in its own schema: dump only ours.
+            if let Some(schema) = search_path_schema(&url) {
+                cmd.arg("--schema").arg(schema);
+            }
+            let status = cmd
                 .arg(&url)
                 .status()
                 .await
@@ -94,6 +98,35 @@ pub async fn backup(
     });
     tokio::fs::write(dir.join(MANIFEST), serde_json::to_vec_pretty(&manifest)?).await?;
     Ok(summary)
+}
+
+/// The schema named by `options=-c search_path=NAME` in a PostgreSQL URL.
+fn search_path_schema(url: &str) -> Option<String> {
+    let parsed = url::Url::parse(url).ok()?;
+    let options = parsed
+        .query_pairs()
+        .find(|(k, _)| k == "options")?
+        .1
+        .into_owned();
+    let value = options.split("search_path=").nth(1)?;
+    let schema: String = value
+        .chars()
+        .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+        .collect();
+    (!schema.is_empty()).then_some(schema)
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn schema_from_the_url() {
+        assert_eq!(
+            super::search_path_schema("postgres://u@h/test?options=-c%20search_path%3Dt123_abc")
+                .as_deref(),
+            Some("t123_abc")
+        );
+        assert_eq!(super::search_path_schema("postgres://u@h/apertura"), None);
+    }
 }
 
 fn blob_path(dir: &Path, sha: &str) -> PathBuf {

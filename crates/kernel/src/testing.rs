@@ -3,7 +3,7 @@
 //! Without `APERTURA_TEST_DATABASE_URL` each test gets a SQLite file in a
 //! temporary directory. With it (e.g. `postgres://postgres@127.0.0.1:5432/test`)
 //! each test gets a PostgreSQL schema of its own, so tests run in parallel
-//! without seeing each other. Schemas older than a day are dropped on the way.
+//! without seeing each other. Schemas older than three hours are dropped on the way.
 
 use std::path::PathBuf;
 
@@ -86,7 +86,7 @@ async fn fresh_schema(base: &str) -> String {
             .next()
             .and_then(|s| s.parse().ok())
             .unwrap_or(now);
-        if now - ts > 86_400 {
+        if now - ts > 3 * 3_600 {
             let _ = sqlx::query(&format!("DROP SCHEMA IF EXISTS {name} CASCADE"))
                 .execute(&mut conn)
                 .await;
