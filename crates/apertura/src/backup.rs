@@ -116,19 +116,6 @@ fn search_path_schema(url: &str) -> Option<String> {
     (!schema.is_empty()).then_some(schema)
 }
 
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn schema_from_the_url() {
-        assert_eq!(
-            super::search_path_schema("postgres://u@h/test?options=-c%20search_path%3Dt123_abc")
-                .as_deref(),
-            Some("t123_abc")
-        );
-        assert_eq!(super::search_path_schema("postgres://u@h/apertura"), None);
-    }
-}
-
 fn blob_path(dir: &Path, sha: &str) -> PathBuf {
     dir.join("files").join(&sha[..2]).join(sha)
 }
@@ -234,4 +221,17 @@ pub async fn restore(config: &Config, dir: &Path, force: bool) -> anyhow::Result
         files: count,
         bytes,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn schema_from_the_url() {
+        assert_eq!(
+            super::search_path_schema("postgres://u@h/test?options=-c%20search_path%3Dt123_abc")
+                .as_deref(),
+            Some("t123_abc")
+        );
+        assert_eq!(super::search_path_schema("postgres://u@h/apertura"), None);
+    }
 }
