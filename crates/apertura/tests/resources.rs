@@ -1334,3 +1334,134 @@ async fn the_upload_script_in_a_browser() {
     }
     assert_eq!(versions_in(&app, id).await, 1);
 }
+
+/// The catalog's acceptance in a real browser: an editor uploads a 50 MB CSV
+/// watching the progress bar, publishes the dataset, and an anonymous visitor
+/// downloads the file: its SHA-256 is the original's.
+#[tokio::test]
+#[ignore = "needs Chromium and ChromeDriver (.ci/install-browser)"]
+async fn fifty_megabytes_with_the_progress_bar_then_published_and_downloaded() {
+    let app = spawn_with(|c| c).await;
+    // Toluca publishes without the institute's review; make the demo editor
+    // one of its editors.
+    let toluca: i64 = sqlx::query_scalar("SELECT id FROM bodies WHERE slug = $1")
+        .bind(TOLUCA)
+        .fetch_one(app.state.db.pool())
+        .await
+        .unwrap();
+    let editor: i64 = sqlx::query_scalar("SELECT id FROM users WHERE email = $1")
+        .bind(EDITOR)
+        .fetch_one(app.state.db.pool())
+        .await
+        .unwrap();
+    let mut tx = app.state.db.begin().await.unwrap();
+    accounts::store::add_membership(
+        &mut tx,
+        &Actor::system(),
+        editor,
+        toluca,
+        kernel::authz::Role::BodyEditor,
+    )
+    .await
+    .unwrap();
+    tx.commit().await.unwrap();
+    dataset(&app, TOLUCA, "grande", false).await;
+
+    let files = tempfile::tempdir().unwrap();
+    let path = files.path().join("egresos-2024.csv");
+    let mut content = String::from("clave,municipio,concepto,monto\n");
+    let mut i: u64 = 0;
+    while content.len() < 50 * 1024 * 1024 {
+        content.push_str(&format!(
+            "15106,Toluca,Año {},{}.{:02}\n",
+            2000 + i % 25,
+            i,
+            i % 100
+        ));
+        i += 1;
+    }
+    std::fs::write(&path, &content).unwrap();
+    let expected = hex::encode(Sha256::digest(content.as_bytes()));
+
+    let (mut driver, driver_url) = chromedriver().await;
+    let profile = tempfile::tempdir().unwrap();
+    let browser = chromium(&driver_url, profile.path()).await;
+    let base = app.base_url.clone();
+    let b = browser.clone();
+    let upload = path.clone();
+    let outcome = tokio::spawn(async move {
+        b.goto(&format!("{base}/entrar")).await.unwrap();
+        fill(&b, "#f-email", EDITOR).await;
+        fill(&b, "#f-password", DEMO_PASSWORD).await;
+        click(&b, "main form button[type=submit]").await;
+        wait_until(&b, "return location.pathname !== '/entrar';", "signed in").await;
+        b.goto(&format!("{base}/datos/grande/recursos/nuevo")).await.unwrap();
+        wait_until(
+            &b,
+            "return document.querySelector('form[data-upload]').getAttribute('data-upload-ready') === '1';",
+            "the script",
+        )
+        .await;
+        // Remember every progress message across the page change that follows.
+        b.execute(
+            "sessionStorage.setItem('progreso', '[]');
+             const t = document.querySelector('[data-upload-text]');
+             new MutationObserver(() => {
+               const seen = JSON.parse(sessionStorage.getItem('progreso'));
+               seen.push(t.textContent);
+               sessionStorage.setItem('progreso', JSON.stringify(seen));
+             }).observe(t, { childList: true, characterData: true, subtree: true });
+             return true;",
+            vec![],
+        )
+        .await
+        .unwrap();
+        fill(&b, "#f-name", "Egresos 2024").await;
+        fill(&b, "#f-file", upload.to_str().unwrap()).await;
+        click(&b, "form[data-upload] button[type=submit]").await;
+        wait_until(
+            &b,
+            "return location.pathname === '/datos/grande/recursos/egresos-2024' && document.readyState === 'complete';",
+            "the resource page after 50 MB",
+        )
+        .await;
+        let seen = b
+            .execute("return JSON.parse(sessionStorage.getItem('progreso') || '[]');", vec![])
+            .await
+            .unwrap();
+        let seen: Vec<String> = serde_json::from_value(seen).unwrap();
+        assert!(
+            seen.iter().any(|s| s.contains("Subiendo") && s.contains('%')),
+            "the progress bar spoke: {seen:?}"
+        );
+        // Publish it.
+        b.goto(&format!("{base}/datos/grande")).await.unwrap();
+        click(&b, "form[action='/datos/grande/publicar'] button").await;
+        wait_until(
+            &b,
+            "return location.pathname === '/datos/grande' && document.readyState === 'complete' && !document.body.innerText.includes('Borrador');",
+            "the published dataset",
+        )
+        .await;
+    })
+    .await;
+    let _ = browser.close().await;
+    let _ = driver.kill().await;
+    if let Err(e) = outcome {
+        std::panic::resume_unwind(e.into_panic());
+    }
+    // Anyone downloads it, byte for byte.
+    let anonymous = reqwest::Client::new();
+    let r = anonymous
+        .get(format!(
+            "{}/datos/grande/recursos/egresos-2024/descargar",
+            app.base_url
+        ))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    let bytes = r.bytes().await.unwrap();
+    assert_eq!(bytes.len(), content.len());
+    assert_eq!(hex::encode(Sha256::digest(&bytes)), expected);
+}
