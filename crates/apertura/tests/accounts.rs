@@ -576,6 +576,22 @@ async fn api_tokens_read_write_scope_and_revocation() {
         .await
         .unwrap();
     assert_eq!(garbage.status(), 401);
+    // A refused form gets a Spanish page with a real title, not a message key.
+    let r = app
+        .post_form(
+            &client,
+            "/cuenta",
+            "/cuenta/tokens",
+            &[("name", ""), ("scope", "read")],
+        )
+        .await;
+    assert_eq!(r.status(), 400);
+    let html = r.text().await.unwrap();
+    assert!(html.contains("Ponga un nombre al token"), "{html}");
+    assert!(
+        html.contains("<h1 id=\"error-title\">Solicitud no válida</h1>"),
+        "{html}"
+    );
 }
 
 #[tokio::test]

@@ -746,7 +746,15 @@ async fn error_pages(State(state): State<AppState>, req: Request, next: Next) ->
         args.set(*k, v.clone());
     }
     let message = state.i18n.t_args(locale, page.key, &args);
-    let title = state.i18n.t(locale, &format!("{}-title", page.key));
+    // A message may come without a title of its own: then the status's title.
+    let own_title = format!("{}-title", page.key);
+    let title = if state.i18n.has(Locale::Es, &own_title) {
+        state.i18n.t(locale, &own_title)
+    } else {
+        state
+            .i18n
+            .t(locale, &format!("{}-title", key_for_status(status)))
+    };
     // Keep headers that matter to clients (Allow, Retry-After, WWW-Authenticate, Set-Cookie).
     let mut kept = HeaderMap::new();
     for name in [

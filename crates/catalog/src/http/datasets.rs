@@ -115,12 +115,20 @@ async fn list(ctx: Ctx, Query(q): Query<ListQuery>) -> Result<Response, Error> {
         .filter(|p| *p >= 1 && *p <= 100_000)
         .unwrap_or(1);
     let (items, total) = store::public_datasets(&ctx.state.db, PAGE, (page - 1) * PAGE).await?;
+    // One query for the bodies of the page, not one per dataset.
+    let mut names = std::collections::HashMap::new();
+    for id in items
+        .iter()
+        .map(|d| d.body_id)
+        .collect::<std::collections::BTreeSet<_>>()
+    {
+        if let Some(b) = store::body_ref(&ctx.state.db, id).await? {
+            names.insert(id, b.name);
+        }
+    }
     let mut cards = vec![];
     for d in items {
-        let body = store::body_ref(&ctx.state.db, d.body_id)
-            .await?
-            .map(|b| b.name)
-            .unwrap_or_default();
+        let body = names.get(&d.body_id).cloned().unwrap_or_default();
         cards.push(Card {
             slug: d.slug.clone(),
             title: d.meta.title.clone(),
