@@ -98,6 +98,7 @@ impl Application {
     /// A worker with every capability's job handlers.
     pub fn worker(&self) -> Worker {
         Worker::new(self.state.jobs.clone(), self.platform.jobs(&self.state))
+            .with_periodic(self.platform.periodic())
     }
 
     /// Serves on `listener` until `shutdown` resolves, with the configured

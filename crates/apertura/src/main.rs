@@ -53,6 +53,14 @@ enum Command {
         #[arg(long)]
         force: bool,
     },
+    /// Borra lo que dejaron subidas interrumpidas y los archivos que nada usa
+    /// (también lo hace un trabajo cada hora).
+    SweepFiles {
+        /// Sólo archivos sin cambios desde hace al menos estos minutos
+        /// (por omisión, 6 horas para subidas a medias y 24 horas para el resto).
+        #[arg(long)]
+        older_than_minutes: Option<u64>,
+    },
     /// Revisa la configuración y la conexión con la base de datos y el almacenamiento.
     CheckConfig,
 }
@@ -319,6 +327,27 @@ async fn run(command: Command, config: Config) -> anyhow::Result<ExitCode> {
                 s.backend.name(),
                 s.files,
                 s.bytes
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::SweepFiles { older_than_minutes } => {
+            use kernel::housekeeping::{sweep_files, BLOB_AGE, STAGING_AGE};
+            let platform = platform();
+            let (db, files) = open_storage(&config, &platform).await?;
+            let given = older_than_minutes.map(|m| std::time::Duration::from_secs(m * 60));
+            let report = sweep_files(
+                &db,
+                &files,
+                &platform.file_refs(),
+                given.unwrap_or(STAGING_AGE),
+                given.unwrap_or(BLOB_AGE),
+            )
+            .await?;
+            db.close().await;
+            println!(
+                "apertura: {} subidas interrumpidas y {} archivos sin uso borrados",
+                report.staging,
+                report.blobs.len()
             );
             Ok(ExitCode::SUCCESS)
         }

@@ -34,36 +34,6 @@ const JPEG: &[u8] = &[
 
 const SVG: &[u8] = br#"<?xml version="1.0"?><svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>"#;
 
-/// A file in a multipart form: field name, file name, content type, bytes.
-type File<'a> = (&'a str, &'a str, &'a str, &'a [u8]);
-
-/// Builds a `multipart/form-data` body (reqwest is built without its
-/// multipart feature here): returns the content type and the bytes.
-fn multipart(fields: &[(&str, &str)], files: &[File<'_>]) -> (String, Vec<u8>) {
-    let boundary = "----apertura-prueba-7d3f9a";
-    let mut body = Vec::new();
-    for (name, value) in fields {
-        body.extend_from_slice(
-            format!(
-                "--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n"
-            )
-            .as_bytes(),
-        );
-    }
-    for (name, filename, content_type, bytes) in files {
-        body.extend_from_slice(
-            format!(
-                "--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"; filename=\"{filename}\"\r\nContent-Type: {content_type}\r\n\r\n"
-            )
-            .as_bytes(),
-        );
-        body.extend_from_slice(bytes);
-        body.extend_from_slice(b"\r\n");
-    }
-    body.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
-    (format!("multipart/form-data; boundary={boundary}"), body)
-}
-
 /// Posts a multipart form as the browser does: the CSRF token (from
 /// `form_page`) in the query string and in the `_csrf` field.
 async fn post_multipart(
@@ -72,12 +42,12 @@ async fn post_multipart(
     form_page: &str,
     action: &str,
     fields: &[(&str, &str)],
-    files: &[File<'_>],
+    files: &[common::FilePart<'_>],
 ) -> reqwest::Response {
     let token = app.form_token(client, form_page).await;
     let mut all = fields.to_vec();
     all.push(("_csrf", &token));
-    let (content_type, body) = multipart(&all, files);
+    let (content_type, body) = common::multipart(&all, files);
     client
         .post(app.url(&format!("{action}?_csrf={token}")))
         .header("content-type", content_type)
@@ -191,8 +161,16 @@ async fn anyone_sees_the_list_and_a_profile() {
     assert!(html.contains("Unidad de Transparencia"));
     // The catalog contributes the section on what the body has published.
     assert!(html.contains("Datos abiertos publicados"));
+    assert!(html.contains("Obra pública de Zacazonapan, 2025"));
     assert!(
-        html.contains("Aún no ha publicado conjuntos de datos."),
+        !html.contains("Presupuesto de egresos de Zacazonapan, 2026"),
+        "a dataset in review is not public"
+    );
+    let (_, other) = app
+        .get_text("/sujetos-obligados/ayuntamiento-de-texcaltitlan")
+        .await;
+    assert!(
+        other.contains("Aún no ha publicado conjuntos de datos."),
         "says plainly that nothing is published yet"
     );
     assert!(!html.contains("<img"), "no logo yet");
@@ -614,7 +592,8 @@ async fn logos_are_png_or_jpeg_and_served_back_byte_for_byte() {
     let (status, _) = app.get_text(&format!("/sujetos-obligados/{slug}")).await;
     assert_eq!(status, 404, "nothing was created");
     // Multipart without the token in the query string is refused.
-    let (content_type, body) = multipart(&fields, &[("logo", "logo.png", "image/png", PNG)]);
+    let (content_type, body) =
+        common::multipart(&fields, &[("logo", "logo.png", "image/png", PNG)]);
     let r = admin
         .post(app.url(NEW))
         .header("content-type", content_type)

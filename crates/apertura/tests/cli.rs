@@ -11,6 +11,8 @@ use std::time::{Duration, Instant};
 
 use kernel::config::DatabaseTarget;
 
+mod common;
+
 const BIN: &str = env!("CARGO_BIN_EXE_apertura");
 
 fn free_port() -> u16 {
@@ -388,9 +390,16 @@ async fn backup_while_serving_and_restore() {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    assert!(String::from_utf8_lossy(&out.stdout).contains("1 archivos"));
+    // Ours and the demo datasets' files.
+    let stored = blobs_in(s.dir.path());
+    assert!(stored.contains(&blob.sha256));
+    assert!(
+        String::from_utf8_lossy(&out.stdout).contains(&format!("{} archivos", stored.len())),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
     assert!(backup_dir.join("apertura-respaldo.json").is_file());
-    assert_eq!(files_in(&backup_dir.join("files")), 1);
+    assert_eq!(files_in(&backup_dir.join("files")), stored.len());
     // A second backup into the same place is refused.
     let out = s.run(&["backup", "--to", backup_dir.to_str().unwrap()]);
     assert!(stderr_one_line(&out).contains("ya existe y no está vacío"));
@@ -508,4 +517,166 @@ async fn admin_create_token_prints_a_working_token_once() {
     assert_eq!(r.status(), 401);
     server.kill().unwrap();
     server.wait().unwrap();
+}
+
+/// Every stored blob's file name (its SHA-256) under the data directory.
+fn blobs_in(dir: &Path) -> Vec<String> {
+    let mut names: Vec<String> = walk(&dir.join("files/blobs"))
+        .iter()
+        .filter_map(|p| p.file_name()?.to_str().map(str::to_string))
+        .collect();
+    names.sort();
+    names
+}
+
+#[tokio::test]
+async fn kill_9_during_an_upload_leaves_no_partial_resource_and_no_orphan() {
+    let s = Setup::new().await;
+    let mut server = s.serve(true);
+    wait_ready(&s.url("/readyz")).await;
+
+    // A published dataset of Zacazonapan, straight into the database.
+    let db = kernel::db::Db::connect(&DatabaseTarget::parse(&s.database_url).unwrap(), 1)
+        .await
+        .unwrap();
+    let body_id: i64 =
+        sqlx::query_scalar("SELECT id FROM bodies WHERE slug = 'ayuntamiento-de-zacazonapan'")
+            .fetch_one(db.pool())
+            .await
+            .unwrap();
+    let meta = catalog::store::Metadata {
+        title: "Obras 2026".into(),
+        description: "Conjunto de prueba.".into(),
+        licence: "cc-by-4.0".into(),
+        language: "es".into(),
+        ..catalog::store::Metadata::default()
+    };
+    let mut tx = db.begin().await.unwrap();
+    let dataset_id = catalog::store::create_dataset(
+        &mut tx,
+        &kernel::authz::Actor::system(),
+        "obras-2026",
+        body_id,
+        &meta,
+        false,
+    )
+    .await
+    .unwrap();
+    tx.commit().await.unwrap();
+    let blobs_before = blobs_in(s.dir.path());
+
+    // The editor starts a 40 MB upload and sends half of it.
+    let jar = std::sync::Arc::new(reqwest::cookie::Jar::default());
+    let client = reqwest::Client::builder()
+        .cookie_provider(jar.clone())
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let page = |path: &str| client.get(s.url(path)).send();
+    let token = common::csrf_in(&page("/entrar").await.unwrap().text().await.unwrap());
+    let r = client
+        .post(s.url("/entrar"))
+        .form(&[
+            ("email", "editor.zacazonapan@apertura.example"),
+            ("password", accounts::DEMO_PASSWORD),
+            ("_csrf", token.as_str()),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 303);
+    let form = "/datos/obras-2026/recursos/nuevo";
+    let token = common::csrf_in(&page(form).await.unwrap().text().await.unwrap());
+    let cookies = {
+        use reqwest::cookie::CookieStore;
+        jar.cookies(&s.url("/").parse().unwrap())
+            .unwrap()
+            .to_str()
+            .unwrap()
+            .to_string()
+    };
+    let row = "Zacazonapan,2026,Pavimentación de la calle Hidalgo,1250000.50\n";
+    let data = row.repeat(40_000_000 / row.len());
+    let (content_type, body) = common::multipart(
+        &[("name", "Obras a medias"), ("_csrf", &token)],
+        &[("file", "obras.csv", "text/csv", data.as_bytes())],
+    );
+    let mut stream = tokio::net::TcpStream::connect(format!("127.0.0.1:{}", s.port))
+        .await
+        .unwrap();
+    let head = format!(
+        "POST {form}?_csrf={token} HTTP/1.1\r\nHost: 127.0.0.1\r\nCookie: {cookies}\r\n\
+         Content-Type: {content_type}\r\nContent-Length: {}\r\n\r\n",
+        body.len()
+    );
+    use tokio::io::AsyncWriteExt;
+    stream.write_all(head.as_bytes()).await.unwrap();
+    stream.write_all(&body[..body.len() / 2]).await.unwrap();
+    stream.flush().await.unwrap();
+    // Wait until the server has written part of it to storage.
+    let deadline = Instant::now() + Duration::from_secs(30);
+    let staged = || {
+        walk(&s.dir.path().join("files"))
+            .iter()
+            .filter(|p| !p.starts_with(s.dir.path().join("files/blobs")))
+            .map(|p| std::fs::metadata(p).map(|m| m.len()).unwrap_or(0))
+            .sum::<u64>()
+    };
+    while staged() < 5_000_000 {
+        assert!(
+            Instant::now() < deadline,
+            "the upload never reached storage"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+
+    // SIGKILL in the middle of the upload.
+    server.kill().unwrap();
+    server.wait().unwrap();
+    drop(stream);
+
+    // Nothing visible: no resource, no version, no blob under a real name.
+    let resources: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM resources WHERE dataset_id = $1")
+        .bind(dataset_id)
+        .fetch_one(db.pool())
+        .await
+        .unwrap();
+    assert_eq!(resources, 0, "no partial resource");
+    assert_eq!(
+        blobs_in(s.dir.path()),
+        blobs_before,
+        "no blob of the interrupted upload under a real name"
+    );
+    let mut server = s.serve(false);
+    wait_ready(&s.url("/readyz")).await;
+    // The editor sees the draft as it was.
+    let html = page("/datos/obras-2026")
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(html.contains("Obras 2026"), "{html}");
+    assert!(
+        !html.contains("Obras a medias"),
+        "no partial resource on the page"
+    );
+    server.kill().unwrap();
+    server.wait().unwrap();
+
+    // The half-written staging object is swept; the blobs in use stay.
+    let out = s.run(&["sweep-files", "--older-than-minutes", "0"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        String::from_utf8_lossy(&out.stdout).contains("1 subidas interrumpidas"),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    assert_eq!(staged(), 0, "nothing left of the interrupted upload");
+    assert_eq!(blobs_in(s.dir.path()), blobs_before);
+    db.close().await;
 }

@@ -108,7 +108,7 @@ async fn spawn_with(tweak: impl FnOnce(Config) -> Config) -> App {
             DatabaseTarget::Sqlite(p) => format!("sqlite://{}", p.display()),
             DatabaseTarget::Postgres(u) => u.clone(),
         }),
-        storage_url: Some(format!("file://{}", dir.path().join("files").display())),
+        storage_url: Some(kernel::testing::test_storage_url(dir.path())),
         workers: 1,
         public_url: Some(format!("http://{addr}")),
         ..Config::default()
@@ -202,31 +202,13 @@ impl App {
 /// A file in a multipart form: file name, content type, bytes.
 type File<'a> = (&'a str, &'a str, &'a [u8]);
 
-/// Builds a `multipart/form-data` body by hand (reqwest is built without its
-/// multipart feature): the text fields first, then the file in field `file`.
+/// A multipart body with the text fields and the file in field `file`.
 fn multipart(fields: &[(&str, &str)], file: Option<File<'_>>) -> (String, Vec<u8>) {
-    let boundary = "----apertura-recursos-5b1e";
-    let mut body = Vec::new();
-    for (name, value) in fields {
-        body.extend_from_slice(
-            format!(
-                "--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n"
-            )
-            .as_bytes(),
-        );
-    }
-    if let Some((filename, content_type, bytes)) = file {
-        body.extend_from_slice(
-            format!(
-                "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{filename}\"\r\nContent-Type: {content_type}\r\n\r\n"
-            )
-            .as_bytes(),
-        );
-        body.extend_from_slice(bytes);
-        body.extend_from_slice(b"\r\n");
-    }
-    body.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
-    (format!("multipart/form-data; boundary={boundary}"), body)
+    let files: Vec<common::FilePart<'_>> = file
+        .map(|(name, content_type, bytes)| ("file", name, content_type, bytes))
+        .into_iter()
+        .collect();
+    common::multipart(fields, &files)
 }
 
 /// Posts a multipart form as the browser does: the CSRF token (from
@@ -576,12 +558,16 @@ async fn a_csv_with_accents_keeps_every_version_at_its_permanent_address() {
 
     // Audited: the resource and both versions.
     let audited: i64 = sqlx::query_scalar(
-        "SELECT COUNT(*) FROM audit_log WHERE entity IN ('resource', 'resource_version') AND action = 'create'",
+        "SELECT COUNT(*) FROM audit_log WHERE entity IN ('resource', 'resource_version') AND action = 'create' \
+         AND actor_kind = 'user'",
     )
     .fetch_one(app.state.db.pool())
     .await
     .unwrap();
-    assert_eq!(audited, 3);
+    assert_eq!(
+        audited, 3,
+        "the resource and its two versions, by the editor"
+    );
 
     // The same name again gets its own address.
     let r = add_file(
@@ -656,6 +642,71 @@ async fn a_five_megabyte_upload_streams_to_storage() {
         .text(&app.browser(), "/datos/grande/recursos/registro-completo")
         .await;
     assert!(html.contains(">5 MB<") || html.contains(">5.0 MB<") || html.contains("5 MB ("));
+
+    // A download cut off at 3 MB resumes where it stopped.
+    let anon = app.browser();
+    let etag = header(&app.get(&anon, &v1).await, "etag");
+    let cut = 3 * 1024 * 1024;
+    let r = anon
+        .get(app.url(&v1))
+        .header("range", format!("bytes={cut}-"))
+        .header("if-range", &etag)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 206);
+    assert_eq!(
+        header(&r, "content-range"),
+        format!("bytes {cut}-{}/{}", data.len() - 1, data.len())
+    );
+    assert_eq!(header(&r, "content-length"), (data.len() - cut).to_string());
+    let mut resumed = data.as_bytes()[..cut].to_vec();
+    resumed.extend_from_slice(&r.bytes().await.unwrap());
+    assert_eq!(sha256(&resumed), sha256(data.as_bytes()));
+    // The last 10 bytes; a range past the end; a stale If-Range gets it all.
+    let r = anon
+        .get(app.url(&v1))
+        .header("range", "bytes=-10")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 206);
+    assert_eq!(
+        &r.bytes().await.unwrap()[..],
+        &data.as_bytes()[data.len() - 10..]
+    );
+    let r = anon
+        .get(app.url(&v1))
+        .header("range", format!("bytes={}-", data.len() + 5))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 416);
+    assert_eq!(
+        header(&r, "content-range"),
+        format!("bytes */{}", data.len())
+    );
+    let r = anon
+        .get(app.url(&v1))
+        .header("range", "bytes=0-99")
+        .header("if-range", "\"otra-version\"")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    assert_eq!(r.bytes().await.unwrap().len(), data.len());
+    // Counted once per download started, not per resumption: the first full
+    // download, the ETag probe, the stale If-Range: 3; the ranges: none.
+    let downloads: i64 = sqlx::query_scalar(
+        "SELECT CAST(COALESCE(SUM(d.count), 0) AS BIGINT) FROM resource_downloads d \
+         JOIN resource_versions v ON v.id = d.version_id JOIN resources r ON r.id = v.resource_id \
+         WHERE r.dataset_id = $1",
+    )
+    .bind(id)
+    .fetch_one(app.state.db.pool())
+    .await
+    .unwrap();
+    assert_eq!(downloads, 3);
 }
 
 #[tokio::test]
@@ -667,6 +718,7 @@ async fn uploads_over_the_limit_are_refused_in_spanish_and_leave_nothing() {
     })
     .await;
     let id = dataset(&app, ZACAZONAPAN, "limite", true).await;
+    let blobs_before = app.state.files.list_blobs().await.unwrap();
     let editor = app.sign_in(EDITOR).await;
 
     // Declared larger than the limit allows: refused without storing.
@@ -710,7 +762,7 @@ async fn uploads_over_the_limit_are_refused_in_spanish_and_leave_nothing() {
     assert_eq!(resources_in(&app, id).await, 0, "no resource");
     assert_eq!(versions_in(&app, id).await, 0, "no version");
     assert!(
-        app.state.files.list_blobs().await.unwrap().is_empty(),
+        app.state.files.list_blobs().await.unwrap() == blobs_before,
         "no blob under a real name"
     );
 
@@ -744,7 +796,7 @@ async fn uploads_over_the_limit_are_refused_in_spanish_and_leave_nothing() {
 #[tokio::test]
 async fn html_and_svg_are_stored_but_only_served_as_attachments_of_bytes() {
     let app = spawn().await;
-    dataset(&app, ZACAZONAPAN, "marcado", true).await;
+    let id = dataset(&app, ZACAZONAPAN, "marcado", true).await;
     let editor = app.sign_in(EDITOR).await;
     let html_file: &[u8] =
         b"<!doctype html><html><body><script>alert('hola')</script></body></html>";
@@ -777,11 +829,14 @@ async fn html_and_svg_are_stored_but_only_served_as_attachments_of_bytes() {
         assert_eq!(header(&r, "x-content-type-options"), "nosniff");
         assert_eq!(&r.bytes().await.unwrap()[..], bytes, "stored as sent");
     }
-    let types: Vec<String> =
-        sqlx::query_scalar("SELECT media_type FROM resource_versions ORDER BY id")
-            .fetch_all(app.state.db.pool())
-            .await
-            .unwrap();
+    let types: Vec<String> = sqlx::query_scalar(
+        "SELECT v.media_type FROM resource_versions v JOIN resources r ON r.id = v.resource_id \
+                            WHERE r.dataset_id = $1 ORDER BY v.id",
+    )
+    .bind(id)
+    .fetch_all(app.state.db.pool())
+    .await
+    .unwrap();
     assert!(types[0].starts_with("text/html"), "{types:?}");
     assert!(types[1].starts_with("image/svg+xml"), "{types:?}");
     assert!(types[2].starts_with("text/html"), "recognised by its bytes");
@@ -938,6 +993,7 @@ async fn uploads_need_the_csrf_token() {
 async fn empty_files_missing_sources_and_links() {
     let app = spawn().await;
     let id = dataset(&app, ZACAZONAPAN, "vacio", true).await;
+    let blobs_before = app.state.files.list_blobs().await.unwrap();
     let editor = app.sign_in(EDITOR).await;
     let form = "/datos/vacio/recursos/nuevo";
 
@@ -1001,7 +1057,7 @@ async fn empty_files_missing_sources_and_links() {
     assert_eq!(r.status(), 422);
     assert!(r.text().await.unwrap().contains("pero no ambos"));
     assert_eq!(resources_in(&app, id).await, 0);
-    assert!(app.state.files.list_blobs().await.unwrap().is_empty());
+    assert_eq!(app.state.files.list_blobs().await.unwrap(), blobs_before);
 
     // A link: no file, no versions; the latest address leads to it.
     let r = post_multipart(

@@ -4,6 +4,7 @@
 
 pub mod domain;
 pub mod http;
+pub mod seeds;
 pub mod store;
 
 use kernel::db::MigrationSet;
@@ -53,6 +54,9 @@ pub fn capability() -> Capability {
         }],
         routes: http::routes,
         fragments: vec![std::sync::Arc::new(http::fragments::BodyDatasets)],
+        // Every version's bytes are kept forever.
+        file_refs: vec!["SELECT sha256 FROM resource_versions"],
+        seeds: Some(std::sync::Arc::new(seeds::CatalogSeeds)),
         ..Capability::new("catalog")
     }
 }

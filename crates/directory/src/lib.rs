@@ -80,6 +80,7 @@ pub fn capability() -> Capability {
         routes: http::routes,
         seeds: Some(Arc::new(seeds::DirectorySeeds)),
         reference_version: "2020-census-1",
+        file_refs: vec!["SELECT logo_sha256 FROM bodies WHERE logo_sha256 IS NOT NULL"],
         ..Capability::new("directory")
     }
 }

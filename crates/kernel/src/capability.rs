@@ -11,6 +11,7 @@ use crate::audit::{self, Change};
 use crate::authz::Actor;
 use crate::config::Config;
 use crate::db::{is_unique_violation, AnyConnection, Db, MigrationSet};
+use crate::housekeeping::{Periodic, SweepFiles, SWEEP_FILES};
 use crate::i18n::Catalog;
 use crate::jobs::JobHandler;
 use crate::time;
@@ -21,6 +22,23 @@ use crate::web::{AppState, Asset, NavItem, Routes};
 pub struct SeedContext {
     pub config: Config,
     pub actor: Actor,
+    /// Where seeds put files (the configured store).
+    pub files: crate::files::FileStore,
+}
+
+impl SeedContext {
+    fn new(config: &Config) -> Result<SeedContext, sqlx::Error> {
+        let target = config
+            .storage()
+            .map_err(|e| sqlx::Error::Configuration(Box::new(e)))?;
+        let files = crate::files::FileStore::open(&target)
+            .map_err(|e| sqlx::Error::Configuration(Box::new(e)))?;
+        Ok(SeedContext {
+            config: config.clone(),
+            actor: Actor::system(),
+            files,
+        })
+    }
 }
 
 /// Data a capability puts in the database.
@@ -58,6 +76,11 @@ pub struct Capability {
     pub actor_resolver: Option<Arc<dyn crate::web::ActorResolver>>,
     /// Pieces this capability contributes to other capabilities' pages.
     pub fragments: Vec<Arc<dyn crate::web::Fragment>>,
+    /// Queries returning the SHA-256 of every blob this capability keeps
+    /// (`SELECT sha256 FROM …`): blobs no query returns are swept.
+    pub file_refs: Vec<&'static str>,
+    /// Jobs to run every so often.
+    pub periodic: Vec<Periodic>,
 }
 
 impl std::fmt::Debug for Capability {
@@ -84,6 +107,8 @@ impl Capability {
             reference_version: "1",
             actor_resolver: None,
             fragments: vec![],
+            file_refs: vec![],
+            periodic: vec![],
         }
     }
 }
@@ -156,19 +181,41 @@ impl Platform {
             .find_map(|c| c.actor_resolver.clone())
     }
 
+    /// Every capability's job handlers, and the kernel's sweep of files no
+    /// capability references.
     pub fn jobs(&self, state: &AppState) -> Vec<Arc<dyn JobHandler>> {
-        self.capabilities
+        let mut handlers: Vec<Arc<dyn JobHandler>> = self
+            .capabilities
             .iter()
             .flat_map(|c| (c.jobs)(state))
+            .collect();
+        handlers.push(Arc::new(SweepFiles {
+            db: state.db.clone(),
+            files: state.files.clone(),
+            refs: self.file_refs(),
+        }));
+        handlers
+    }
+
+    /// The queries that list referenced blobs.
+    pub fn file_refs(&self) -> Vec<&'static str> {
+        self.capabilities
+            .iter()
+            .flat_map(|c| c.file_refs.iter().copied())
+            .collect()
+    }
+
+    /// Every capability's periodic jobs.
+    pub fn periodic(&self) -> Vec<Periodic> {
+        self.capabilities
+            .iter()
+            .flat_map(|c| c.periodic.iter().copied())
             .collect()
     }
 
     /// Applies each capability's reference seed once per version.
     pub async fn seed_reference(&self, db: &Db, config: &Config) -> Result<(), sqlx::Error> {
-        let ctx = SeedContext {
-            config: config.clone(),
-            actor: Actor::system(),
-        };
+        let ctx = SeedContext::new(config)?;
         for cap in &self.capabilities {
             let Some(seeds) = &cap.seeds else { continue };
             let name = format!("reference:{}:{}", cap.name, cap.reference_version);
@@ -187,10 +234,7 @@ impl Platform {
     /// Applies every capability's demo data, all in one transaction, unless it
     /// is already there. Returns whether it was applied now.
     pub async fn seed_demo(&self, db: &Db, config: &Config) -> Result<bool, sqlx::Error> {
-        let ctx = SeedContext {
-            config: config.clone(),
-            actor: Actor::system(),
-        };
+        let ctx = SeedContext::new(config)?;
         let mut tx = db.begin().await?;
         if !claim_seed(&mut tx, "demo").await? {
             return Ok(false);
@@ -285,6 +329,10 @@ pub fn kernel() -> Capability {
         // Health checks and assets, and the admin pages.
         routes: || crate::web::kernel_routes().merge(crate::admin::routes()),
         jobs: |state| crate::mail::handlers(&state.db, &state.config),
+        periodic: vec![Periodic {
+            kind: SWEEP_FILES,
+            every: std::time::Duration::from_secs(3600),
+        }],
         ..Capability::new("kernel")
     }
 }

@@ -149,6 +149,7 @@ pub fn key_for_status(status: StatusCode) -> &'static str {
         408 => "error-timeout",
         413 => "error-too-large",
         415 => "error-unsupported-media-type",
+        416 => "error-range",
         422 => "error-unprocessable",
         429 => "error-too-many-requests",
         503 => "error-unavailable",

@@ -7,6 +7,7 @@
 //! real name, and leftover staging objects are swept by [`FileStore::sweep_staging`].
 //! Blobs are immutable: the same name always serves the same bytes.
 
+use std::collections::HashSet;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -161,12 +162,11 @@ impl FileStore {
         writer.finish().await?;
         let sha256 = hex::encode(hasher.finalize());
         let key = Self::blob_key(&sha256)?;
-        if self.store.head(&key).await.is_ok() {
-            // Same bytes already stored: keep the old object, drop the copy.
-            let _ = self.store.delete(&staging).await;
-        } else {
-            self.store.rename(&staging, &key).await?;
-        }
+        // Renamed even when the same bytes are already stored: the blob's
+        // modification time becomes "now", so a concurrent sweep of
+        // unreferenced blobs (which spares young ones) cannot take it away
+        // before the caller has recorded its reference.
+        self.store.rename(&staging, &key).await?;
         Ok(StoredBlob { sha256, size })
     }
 
@@ -201,6 +201,28 @@ impl FileStore {
         Ok(BlobStream { size, stream })
     }
 
+    /// Opens the bytes `range` (inclusive) of a blob for streaming.
+    pub async fn get_range(
+        &self,
+        sha256: &str,
+        range: std::ops::RangeInclusive<u64>,
+    ) -> Result<BlobStream, FileError> {
+        let key = Self::blob_key(sha256)?;
+        let (start, end) = (*range.start(), range.end().saturating_add(1));
+        let options = object_store::GetOptions {
+            range: Some(object_store::GetRange::Bounded(start..end)),
+            ..Default::default()
+        };
+        let result = match self.store.get_opts(&key, options).await {
+            Ok(r) => r,
+            Err(object_store::Error::NotFound { .. }) => return Err(FileError::NotFound),
+            Err(e) => return Err(e.into()),
+        };
+        let size = result.range.end - result.range.start;
+        let stream = result.into_stream().map_err(FileError::from).boxed();
+        Ok(BlobStream { size, stream })
+    }
+
     /// Reads a whole blob into memory (for small files only).
     pub async fn read_all(&self, sha256: &str) -> Result<Bytes, FileError> {
         let key = Self::blob_key(sha256)?;
@@ -229,6 +251,10 @@ impl FileStore {
     }
 
     /// Removes staging objects older than `age`: what crashed uploads left.
+    ///
+    /// On S3 an interrupted multipart upload is not an object at all; its
+    /// parts go with the bucket's `AbortIncompleteMultipartUpload` lifecycle
+    /// rule (see the README).
     pub async fn sweep_staging(&self, age: Duration) -> Result<usize, FileError> {
         let prefix = StorePath::from(STAGING);
         let cutoff = chrono::Utc::now() - chrono::Duration::from_std(age).unwrap_or_default();
@@ -238,6 +264,47 @@ impl FileStore {
             if m.last_modified < cutoff {
                 self.store.delete(&m.location).await?;
                 removed += 1;
+            }
+        }
+        if let StorageTarget::Local(root) = &self.target {
+            removed += sweep_local_partials(&root.join(STAGING), age)
+                .map_err(|e| FileError::Source(e.to_string()))?;
+        }
+        Ok(removed)
+    }
+
+    /// Removes blobs nobody references that were last written more than
+    /// `age` ago: what a crash between storing an upload and committing its
+    /// row left under a real name. Returns the hashes removed.
+    ///
+    /// Each candidate is looked at again just before it is deleted, so a blob
+    /// that an upload rewrote meanwhile (see [`FileStore::put_stream`]) stays.
+    pub async fn sweep_unreferenced(
+        &self,
+        referenced: &HashSet<String>,
+        age: Duration,
+    ) -> Result<Vec<String>, FileError> {
+        let prefix = StorePath::from(BLOBS);
+        let cutoff = chrono::Utc::now() - chrono::Duration::from_std(age).unwrap_or_default();
+        let metas: Vec<_> = self.store.list(Some(&prefix)).try_collect().await?;
+        let mut removed = vec![];
+        for m in metas {
+            let Some(name) = m.location.filename().map(str::to_string) else {
+                continue;
+            };
+            if Self::blob_key(&name).is_err()
+                || referenced.contains(&name)
+                || m.last_modified >= cutoff
+            {
+                continue;
+            }
+            match self.store.head(&m.location).await {
+                Ok(now) if now.last_modified < cutoff => {
+                    self.store.delete(&m.location).await?;
+                    removed.push(name);
+                }
+                Ok(_) | Err(object_store::Error::NotFound { .. }) => {}
+                Err(e) => return Err(e.into()),
             }
         }
         Ok(removed)
@@ -252,6 +319,39 @@ impl FileStore {
             Some(Err(e)) => Err(e.into()),
         }
     }
+}
+
+/// On a local disk, `object_store` writes a multipart upload to
+/// `<name>#<n>` beside its final name and leaves such files out of listings,
+/// so a upload cut off by `kill -9` is invisible to [`ObjectStore::list`]:
+/// they are found and removed here, by modification time, directly on disk.
+fn sweep_local_partials(dir: &std::path::Path, age: Duration) -> std::io::Result<usize> {
+    let entries = match std::fs::read_dir(dir) {
+        Ok(entries) => entries,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(0),
+        Err(e) => return Err(e),
+    };
+    let now = std::time::SystemTime::now();
+    let mut removed = 0;
+    for entry in entries {
+        let entry = entry?;
+        let partial = entry
+            .file_name()
+            .to_str()
+            .and_then(|n| n.split_once('#'))
+            .is_some_and(|(_, n)| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()));
+        let meta = entry.metadata()?;
+        let old = meta
+            .modified()
+            .ok()
+            .and_then(|m| now.duration_since(m).ok())
+            .is_some_and(|elapsed| elapsed >= age);
+        if partial && meta.is_file() && old {
+            std::fs::remove_file(entry.path())?;
+            removed += 1;
+        }
+    }
+    Ok(removed)
 }
 
 #[cfg(test)]

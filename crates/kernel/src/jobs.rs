@@ -451,6 +451,7 @@ pub trait JobHandler: Send + Sync {
 pub struct Worker {
     queue: JobQueue,
     handlers: Arc<HashMap<&'static str, Arc<dyn JobHandler>>>,
+    periodic: Arc<Vec<crate::housekeeping::Periodic>>,
     id: String,
     pub lease: Duration,
     pub poll: Duration,
@@ -468,6 +469,7 @@ impl Worker {
         Worker {
             queue,
             handlers: Arc::new(handlers),
+            periodic: Arc::new(vec![]),
             id: format!(
                 "{}-{}",
                 std::process::id(),
@@ -476,6 +478,21 @@ impl Worker {
             lease: Duration::from_secs(60),
             poll: Duration::from_secs(2),
         }
+    }
+
+    /// Jobs this worker keeps scheduled, each every so often.
+    pub fn with_periodic(mut self, periodic: Vec<crate::housekeeping::Periodic>) -> Worker {
+        self.periodic = Arc::new(periodic);
+        self
+    }
+
+    /// Makes sure the next run of each periodic job is on the queue (the dedup
+    /// key keeps one per kind, however many workers ask).
+    pub async fn schedule_periodic(&self) -> Result<(), sqlx::Error> {
+        for p in self.periodic.iter() {
+            self.queue.enqueue(p.next()).await?;
+        }
+        Ok(())
     }
 
     pub fn id(&self) -> &str {
@@ -541,7 +558,14 @@ impl Worker {
     pub async fn run(self, shutdown: impl Future<Output = ()>) {
         tokio::pin!(shutdown);
         tracing::info!(worker = %self.id, kinds = self.handlers.len(), "worker started");
+        let mut next_schedule = std::time::Instant::now();
         loop {
+            if !self.periodic.is_empty() && std::time::Instant::now() >= next_schedule {
+                if let Err(e) = self.schedule_periodic().await {
+                    tracing::warn!(error = %e, "could not schedule periodic jobs");
+                }
+                next_schedule = std::time::Instant::now() + Duration::from_secs(60);
+            }
             let idle = match self.run_once().await {
                 Ok(true) => false,
                 Ok(false) => true,

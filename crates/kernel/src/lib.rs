@@ -6,6 +6,7 @@
 //! | [`db`] | SQLite or PostgreSQL through one query layer, migrations |
 //! | [`files`] | content-addressed file storage (local or S3) |
 //! | [`jobs`] | the durable job queue and workers |
+//! | [`housekeeping`] | periodic jobs; sweeping files nobody references |
 //! | [`authz`] | roles, actions and the one permission check |
 //! | [`audit`] | the append-only audit log |
 //! | [`i18n`] | Fluent catalogs, Spanish first |
@@ -23,6 +24,7 @@ pub mod config;
 pub mod db;
 pub mod error;
 pub mod files;
+pub mod housekeeping;
 pub mod i18n;
 pub mod jobs;
 pub mod mail;

@@ -97,22 +97,26 @@ async fn fresh_schema(base: &str) -> String {
     format!("{base}{sep}options=-c%20search_path%3D{schema}")
 }
 
-/// A fresh file store: a temporary directory, or, when
+/// The storage URL for one test: a directory under `dir`, or, when
 /// `APERTURA_TEST_STORAGE_URL` is set (e.g. `s3://apertura-pruebas` with the
 /// `AWS_*` variables pointing at a local S3-compatible server), a fresh prefix
 /// in that bucket.
-pub fn test_files(dir: &std::path::Path) -> crate::files::FileStore {
-    use crate::config::StorageTarget;
-    let target = match std::env::var("APERTURA_TEST_STORAGE_URL")
+pub fn test_storage_url(dir: &std::path::Path) -> String {
+    match std::env::var("APERTURA_TEST_STORAGE_URL")
         .ok()
         .filter(|s| !s.trim().is_empty())
     {
-        Some(base) => StorageTarget::S3(format!(
+        Some(base) => format!(
             "{}/t{}",
             base.trim_end_matches('/'),
             uuid::Uuid::new_v4().simple()
-        )),
-        None => StorageTarget::Local(dir.join("files")),
-    };
+        ),
+        None => format!("file://{}", dir.join("files").display()),
+    }
+}
+
+/// A fresh file store for one test (see [`test_storage_url`]).
+pub fn test_files(dir: &std::path::Path) -> crate::files::FileStore {
+    let target = crate::config::StorageTarget::parse(&test_storage_url(dir)).expect("storage url");
     crate::files::FileStore::open(&target).expect("test file store")
 }

@@ -755,10 +755,12 @@ async fn error_pages(State(state): State<AppState>, req: Request, next: Next) ->
             .i18n
             .t(locale, &format!("{}-title", key_for_status(status)))
     };
-    // Keep headers that matter to clients (Allow, Retry-After, WWW-Authenticate, Set-Cookie).
+    // Keep headers that matter to clients (Allow, Retry-After, WWW-Authenticate,
+    // Set-Cookie, Content-Range of a 416).
     let mut kept = HeaderMap::new();
     for name in [
         header::ALLOW,
+        header::CONTENT_RANGE,
         header::RETRY_AFTER,
         header::WWW_AUTHENTICATE,
         header::SET_COOKIE,

@@ -78,3 +78,35 @@ async fn a_broken_upload_leaves_nothing_under_a_real_name() {
         .is_err());
     assert!(fs.list_blobs().await.unwrap().is_empty());
 }
+
+#[tokio::test]
+async fn only_old_unreferenced_blobs_are_swept() {
+    use std::collections::HashSet;
+    use std::time::Duration;
+    let dir = tempfile::tempdir().unwrap();
+    let fs = test_files(dir.path());
+    let kept = fs.put_bytes(Bytes::from_static(b"en uso")).await.unwrap();
+    let orphan = fs.put_bytes(Bytes::from_static(b"huerfano")).await.unwrap();
+    let referenced: HashSet<String> = [kept.sha256.clone()].into();
+    // Young blobs stay, referenced or not: an upload may be about to commit.
+    assert!(fs
+        .sweep_unreferenced(&referenced, Duration::from_secs(3600))
+        .await
+        .unwrap()
+        .is_empty());
+    tokio::time::sleep(Duration::from_millis(1100)).await;
+    let removed = fs
+        .sweep_unreferenced(&referenced, Duration::from_secs(1))
+        .await
+        .unwrap();
+    assert_eq!(removed, vec![orphan.sha256.clone()]);
+    assert!(fs.exists(&kept.sha256).await.unwrap());
+    assert!(!fs.exists(&orphan.sha256).await.unwrap());
+    // Storing the same bytes again makes the blob young again.
+    fs.put_bytes(Bytes::from_static(b"huerfano")).await.unwrap();
+    assert!(fs
+        .sweep_unreferenced(&referenced, Duration::from_secs(1))
+        .await
+        .unwrap()
+        .is_empty());
+}

@@ -363,3 +363,78 @@ async fn migrations_are_idempotent() {
     let t = test_db(&[kernel::MIGRATIONS]).await;
     t.db.migrate(&[kernel::MIGRATIONS]).await.unwrap();
 }
+
+#[tokio::test]
+async fn periodic_jobs_stay_scheduled_once_however_many_workers_ask() {
+    use kernel::housekeeping::Periodic;
+    let (t, q) = queue().await;
+    let every = Periodic {
+        kind: "limpieza",
+        every: Duration::from_secs(3600),
+    };
+    let a = Worker::new(q.clone(), vec![]).with_periodic(vec![every]);
+    let b = Worker::new(q.clone(), vec![]).with_periodic(vec![every]);
+    a.schedule_periodic().await.unwrap();
+    b.schedule_periodic().await.unwrap();
+    a.schedule_periodic().await.unwrap();
+    let pending: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM jobs WHERE kind = 'limpieza' AND status = 'pending'",
+    )
+    .fetch_one(t.db.pool())
+    .await
+    .unwrap();
+    assert_eq!(pending, 1);
+    assert!(
+        q.claim("w", Duration::from_secs(30))
+            .await
+            .unwrap()
+            .is_none(),
+        "the next run waits its hour"
+    );
+}
+
+#[tokio::test]
+async fn the_file_sweep_keeps_what_the_database_references_and_audits_the_rest() {
+    use kernel::housekeeping::sweep_files;
+    let t = test_db(&[kernel::MIGRATIONS]).await;
+    let dir = tempfile::tempdir().unwrap();
+    let files = kernel::testing::test_files(dir.path());
+    let kept = files
+        .put_bytes(bytes::Bytes::from_static(b"versi\xc3\xb3n 1"))
+        .await
+        .unwrap();
+    let orphan = files
+        .put_bytes(bytes::Bytes::from_static(b"sin registro"))
+        .await
+        .unwrap();
+    let refs = format!("SELECT '{}' AS sha256", kept.sha256);
+    let report = sweep_files(
+        &t.db,
+        &files,
+        &[refs.as_str()],
+        Duration::ZERO,
+        Duration::ZERO,
+    )
+    .await
+    .unwrap();
+    assert_eq!(report.blobs, vec![orphan.sha256.clone()]);
+    assert!(files.exists(&kept.sha256).await.unwrap());
+    let entries = audit::recent(&t.db, Some("file"), 10).await.unwrap();
+    assert_eq!(entries.len(), 1);
+    assert!(format!("{:?}", entries[0]).contains(&orphan.sha256));
+    // A reference query that fails deletes nothing.
+    let other = files
+        .put_bytes(bytes::Bytes::from_static(b"otro"))
+        .await
+        .unwrap();
+    assert!(sweep_files(
+        &t.db,
+        &files,
+        &["SELECT sha256 FROM tabla_que_no_existe"],
+        Duration::ZERO,
+        Duration::ZERO
+    )
+    .await
+    .is_err());
+    assert!(files.exists(&other.sha256).await.unwrap());
+}

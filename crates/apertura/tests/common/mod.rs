@@ -2,7 +2,7 @@
 #![allow(dead_code)]
 
 use apertura::Application;
-use kernel::config::{Config, DatabaseTarget, StorageTarget};
+use kernel::config::{Config, DatabaseTarget};
 
 /// A running Apertura, serving HTTP on 127.0.0.1 and a random port, on SQLite
 /// (or on PostgreSQL when `APERTURA_TEST_DATABASE_URL` is set), with its own
@@ -58,14 +58,10 @@ pub async fn spawn_app_with(demo: bool) -> TestApp {
             DatabaseTarget::Sqlite(p) => format!("sqlite://{}", p.display()),
             DatabaseTarget::Postgres(u) => u.clone(),
         }),
-        storage_url: Some(format!("file://{}", dir.path().join("files").display())),
+        storage_url: Some(kernel::testing::test_storage_url(dir.path())),
         workers: 1,
         ..Config::default()
     };
-    assert_eq!(
-        config.storage().expect("storage"),
-        StorageTarget::Local(dir.path().join("files"))
-    );
     // Bind first, so links in e-mails point at the real address.
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
         .await
@@ -174,4 +170,34 @@ impl TestApp {
         assert_eq!(r.status(), 303, "sign-in of {email} should redirect");
         client
     }
+}
+
+/// A file in a multipart form: field name, file name, content type, bytes.
+pub type FilePart<'a> = (&'a str, &'a str, &'a str, &'a [u8]);
+
+/// Builds a `multipart/form-data` body (reqwest is built without its
+/// multipart feature here): returns the content type and the bytes.
+pub fn multipart(fields: &[(&str, &str)], files: &[FilePart<'_>]) -> (String, Vec<u8>) {
+    let boundary = "----apertura-prueba-7d3f9a";
+    let mut body = Vec::new();
+    for (name, value) in fields {
+        body.extend_from_slice(
+            format!(
+                "--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n"
+            )
+            .as_bytes(),
+        );
+    }
+    for (name, filename, content_type, bytes) in files {
+        body.extend_from_slice(
+            format!(
+                "--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"; filename=\"{filename}\"\r\nContent-Type: {content_type}\r\n\r\n"
+            )
+            .as_bytes(),
+        );
+        body.extend_from_slice(bytes);
+        body.extend_from_slice(b"\r\n");
+    }
+    body.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
+    (format!("multipart/form-data; boundary={boundary}"), body)
 }

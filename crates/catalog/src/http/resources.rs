@@ -1229,7 +1229,24 @@ async fn download(
             .insert(header::CACHE_CONTROL, HeaderValue::from_static(cache));
         return Ok(res);
     }
-    let blob = match ctx.state.files.get(&v.sha256).await {
+    // One byte range, for resumed downloads (several ranges get the whole file).
+    let size = u64::try_from(v.size).unwrap_or_default();
+    let range = match requested_range(&ctx.headers, &etag, size) {
+        Ok(range) => range,
+        Err(()) => {
+            let mut res = StatusCode::RANGE_NOT_SATISFIABLE.into_response();
+            res.headers_mut().insert(
+                header::CONTENT_RANGE,
+                header_value(&format!("bytes */{size}"))?,
+            );
+            return Ok(res);
+        }
+    };
+    let opened = match &range {
+        Some(r) => ctx.state.files.get_range(&v.sha256, r.clone()).await,
+        None => ctx.state.files.get(&v.sha256).await,
+    };
+    let blob = match opened {
         Ok(blob) => blob,
         // A recorded version whose bytes are gone is a loss, not a 404.
         Err(FileError::NotFound) => {
@@ -1238,13 +1255,22 @@ async fn download(
         }
         Err(e) => return Err(e.into()),
     };
-    if method != Method::HEAD {
+    // A download counts once: at its first byte, not at each resumption.
+    let first_bytes = range.as_ref().is_none_or(|r| *r.start() == 0);
+    if method != Method::HEAD && first_bytes {
         if let Err(e) = store::count_download(&ctx.state.db, v.id).await {
             tracing::warn!(error = %e, version = v.id, "download not counted");
         }
     }
     let mut res = Response::new(Body::from_stream(blob.stream));
     let h = res.headers_mut();
+    h.insert(header::ACCEPT_RANGES, HeaderValue::from_static("bytes"));
+    if let Some(r) = &range {
+        h.insert(
+            header::CONTENT_RANGE,
+            header_value(&format!("bytes {}-{}/{size}", r.start(), r.end()))?,
+        );
+    }
     h.insert(
         header::CONTENT_TYPE,
         header_value(&served_media_type(&v.media_type))?,
@@ -1266,12 +1292,90 @@ async fn download(
         HeaderValue::from_static("default-src 'none'; sandbox"),
     );
     // (The kernel's compression skips attachments: the bytes travel as stored.)
+    if range.is_some() {
+        *res.status_mut() = StatusCode::PARTIAL_CONTENT;
+    }
     Ok(res)
+}
+
+/// The one byte range asked for with `Range` (honoured only while `If-Range`,
+/// if sent, still names this version): `Ok(None)` for the whole file, `Err`
+/// when the range lies outside it (416).
+fn requested_range(
+    headers: &axum::http::HeaderMap,
+    etag: &str,
+    size: u64,
+) -> Result<Option<std::ops::RangeInclusive<u64>>, ()> {
+    let Some(value) = headers.get(header::RANGE).and_then(|v| v.to_str().ok()) else {
+        return Ok(None);
+    };
+    if let Some(condition) = headers.get(header::IF_RANGE) {
+        if condition.to_str().ok() != Some(etag) {
+            return Ok(None);
+        }
+    }
+    let Ok(parsed) = http_range_header::parse_range_header(value) else {
+        // A malformed Range header is ignored, as RFC 9110 allows.
+        return Ok(None);
+    };
+    match parsed.validate(size) {
+        Ok(ranges) if ranges.len() == 1 => Ok(ranges.into_iter().next()),
+        Ok(_) => Ok(None),
+        Err(_) => Err(()),
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn one_byte_range_is_honoured_while_if_range_still_matches() {
+        let h = |pairs: &[(header::HeaderName, &str)]| {
+            let mut m = axum::http::HeaderMap::new();
+            for (k, v) in pairs {
+                m.insert(k.clone(), HeaderValue::from_str(v).unwrap());
+            }
+            m
+        };
+        let etag = "\"abc\"";
+        assert_eq!(requested_range(&h(&[]), etag, 100), Ok(None));
+        assert_eq!(
+            requested_range(&h(&[(header::RANGE, "bytes=10-19")]), etag, 100),
+            Ok(Some(10..=19))
+        );
+        assert_eq!(
+            requested_range(&h(&[(header::RANGE, "bytes=90-")]), etag, 100),
+            Ok(Some(90..=99))
+        );
+        assert_eq!(
+            requested_range(&h(&[(header::RANGE, "bytes=-5")]), etag, 100),
+            Ok(Some(95..=99))
+        );
+        assert_eq!(
+            requested_range(&h(&[(header::RANGE, "bytes=100-")]), etag, 100),
+            Err(())
+        );
+        // Malformed, several ranges, a stale If-Range: the whole file.
+        for value in ["bytes=a-b", "octetos=1-2", "bytes=0-1,5-6"] {
+            assert_eq!(
+                requested_range(&h(&[(header::RANGE, value)]), etag, 100),
+                Ok(None),
+                "{value}"
+            );
+        }
+        assert_eq!(
+            requested_range(
+                &h(&[
+                    (header::RANGE, "bytes=0-1"),
+                    (header::IF_RANGE, "\"viejo\"")
+                ]),
+                etag,
+                100
+            ),
+            Ok(None)
+        );
+    }
 
     #[test]
     fn sizes_for_people() {
