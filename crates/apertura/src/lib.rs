@@ -2,6 +2,7 @@
 //! the kernel. `main.rs` is the command line; tests use [`Application`] too.
 
 pub mod backup;
+pub mod validate;
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -24,6 +25,7 @@ pub fn platform() -> Platform {
         directory::capability(),
         accounts::capability(),
         catalog::capability(),
+        ingest::capability(),
         portal::capability(),
     ])
 }
@@ -63,6 +65,9 @@ impl Application {
             .map_err(|e| anyhow::anyhow!("plantilla no válida: {e}"))?;
         let (routes, route_info) = platform.routes().into_parts();
         let resolver = platform.actor_resolver();
+        let services = platform
+            .services(&config)
+            .map_err(|e| anyhow::anyhow!("no se pudo preparar un servicio: {e}"))?;
         let state = AppState(Arc::new(Shared {
             config,
             jobs: JobQueue::new(db.clone()),
@@ -76,6 +81,8 @@ impl Application {
             secret,
             resolver,
             fragments: platform.fragments(),
+            events: platform.events(),
+            services,
         }));
         let router = build_router(state.clone(), routes);
         Ok(Application {

@@ -61,6 +61,31 @@ enum Command {
         #[arg(long)]
         older_than_minutes: Option<u64>,
     },
+    /// Valida una tabla (CSV, TSV, XLSX, XLS) como lo hará la plataforma al
+    /// publicarla: codificación, encabezados, tipos de cada columna y errores.
+    /// Sale con 0 si es válida, 1 si no, 2 si no se puede leer.
+    Validate {
+        /// El archivo.
+        file: PathBuf,
+        /// Un esquema de tabla (Frictionless Table Schema, JSON) contra el cual validar.
+        #[arg(long)]
+        schema: Option<PathBuf>,
+        /// La hoja de un libro de Excel (por omisión, la primera con datos).
+        #[arg(long)]
+        sheet: Option<String>,
+        /// Imprime el reporte en JSON, con la forma del de `frictionless validate --json`.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Valida una tabla y la carga en un archivo SQLite, como lo hace la
+    /// plataforma (para scripts y para medir la velocidad de la carga).
+    Load {
+        /// El archivo (CSV, TSV, XLSX, XLS).
+        file: PathBuf,
+        /// El archivo SQLite donde queda la tabla `ds_v1`.
+        #[arg(long)]
+        into: PathBuf,
+    },
     /// Revisa la configuración y la conexión con la base de datos y el almacenamiento.
     CheckConfig,
 }
@@ -102,6 +127,24 @@ enum AdminCommand {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    // Validating a file needs no configuration, database or storage.
+    if let Command::Validate {
+        file,
+        schema,
+        sheet,
+        json,
+    } = &cli.command
+    {
+        let code = apertura::validate::run(
+            file,
+            schema.as_deref(),
+            sheet.as_deref(),
+            *json,
+            &mut std::io::stdout().lock(),
+            &mut std::io::stderr().lock(),
+        );
+        return ExitCode::from(code);
+    }
     let config = match Config::load(cli.config.as_deref()) {
         Ok(c) => c,
         Err(e) => {
@@ -352,6 +395,11 @@ async fn run(command: Command, config: Config) -> anyhow::Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::CheckConfig => check_config(&config).await,
+        Command::Validate { .. } => Ok(ExitCode::from(2)), // handled in main
+        Command::Load { file, into } => {
+            let code = apertura::validate::load(&file, &into).await?;
+            Ok(ExitCode::from(code))
+        }
     }
 }
 

@@ -54,6 +54,8 @@ fn expected() -> BTreeMap<&'static str, &'static [Role]> {
         ("catalog.datasets.restore", ADMIN),
         ("catalog.resources.view", ALL),
         ("catalog.resources.upload", BODY_EDITORS),
+        ("ingest.datastore.query", ALL),
+        ("ingest.view", ALL),
     ])
 }
 

@@ -266,7 +266,7 @@ impl Seeds for CatalogSeeds {
                         .await
                         .map_err(files_error)?;
                     let notes = (i > 0).then_some("Se agregaron dos obras.");
-                    store::add_version(
+                    let v = store::add_version(
                         conn,
                         &ctx.actor,
                         rid,
@@ -279,6 +279,20 @@ impl Seeds for CatalogSeeds {
                         },
                     )
                     .await?;
+                    ctx.events
+                        .emit(
+                            conn,
+                            &ctx.jobs,
+                            kernel::events::RESOURCE_VERSION_CREATED,
+                            &v.id.to_string(),
+                            serde_json::json!({
+                                "version_id": v.id,
+                                "resource_id": rid,
+                                "dataset_id": id,
+                                "format": v.format,
+                            }),
+                        )
+                        .await?;
                 }
                 if !r.dictionary.is_empty() {
                     let fields: Vec<DictionaryField> = r

@@ -489,6 +489,20 @@ pub async fn add_version(
     Ok(created)
 }
 
+pub async fn version_by_id(db: &Db, id: i64) -> Result<Option<Version>, sqlx::Error> {
+    let sql = format!("SELECT {VERSION_COLUMNS} FROM resource_versions WHERE id = $1");
+    let row = sqlx::query(&sql).bind(id).fetch_optional(db.pool()).await?;
+    row.as_ref().map(version).transpose()
+}
+
+/// A resource by id, unless deleted.
+pub async fn resource_by_id(db: &Db, id: i64) -> Result<Option<Resource>, sqlx::Error> {
+    let sql =
+        format!("SELECT {RESOURCE_COLUMNS} FROM resources WHERE id = $1 AND deleted_at IS NULL");
+    let row = sqlx::query(&sql).bind(id).fetch_optional(db.pool()).await?;
+    row.as_ref().map(resource).transpose()
+}
+
 pub async fn versions_of(db: &Db, resource_id: i64) -> Result<Vec<Version>, sqlx::Error> {
     let sql = format!("SELECT {VERSION_COLUMNS} FROM resource_versions WHERE resource_id = $1 ORDER BY number DESC");
     let rows = sqlx::query(&sql)

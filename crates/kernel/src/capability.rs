@@ -24,10 +24,17 @@ pub struct SeedContext {
     pub actor: Actor,
     /// Where seeds put files (the configured store).
     pub files: crate::files::FileStore,
+    /// To announce what seeds create, as the routes do.
+    pub events: crate::events::Events,
+    pub jobs: crate::jobs::JobQueue,
 }
 
 impl SeedContext {
-    fn new(config: &Config) -> Result<SeedContext, sqlx::Error> {
+    fn new(
+        config: &Config,
+        db: &Db,
+        events: crate::events::Events,
+    ) -> Result<SeedContext, sqlx::Error> {
         let target = config
             .storage()
             .map_err(|e| sqlx::Error::Configuration(Box::new(e)))?;
@@ -37,6 +44,8 @@ impl SeedContext {
             config: config.clone(),
             actor: Actor::system(),
             files,
+            events,
+            jobs: crate::jobs::JobQueue::new(db.clone()),
         })
     }
 }
@@ -81,7 +90,16 @@ pub struct Capability {
     pub file_refs: Vec<&'static str>,
     /// Jobs to run every so often.
     pub periodic: Vec<Periodic>,
+    /// Jobs to run when another capability announces an event.
+    pub subscriptions: Vec<crate::events::Subscription>,
+    /// Long-lived things of its own (a connection pool, a cache), made once
+    /// per application and found again with [`crate::web::Shared::service`].
+    /// Must not block: pools connect lazily.
+    pub services: fn(&Config) -> Result<Vec<Service>, String>,
 }
+
+/// A capability's long-lived object, looked up by type.
+pub type Service = Arc<dyn std::any::Any + Send + Sync>;
 
 impl std::fmt::Debug for Capability {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -109,6 +127,8 @@ impl Capability {
             fragments: vec![],
             file_refs: vec![],
             periodic: vec![],
+            subscriptions: vec![],
+            services: |_| Ok(vec![]),
         }
     }
 }
@@ -205,6 +225,25 @@ impl Platform {
             .collect()
     }
 
+    /// Every capability's services, made now.
+    pub fn services(&self, config: &Config) -> Result<Vec<Service>, String> {
+        let mut all = vec![];
+        for c in &self.capabilities {
+            all.extend((c.services)(config)?);
+        }
+        Ok(all)
+    }
+
+    /// Every capability's subscriptions to events.
+    pub fn events(&self) -> crate::events::Events {
+        let subs: Vec<_> = self
+            .capabilities
+            .iter()
+            .flat_map(|c| c.subscriptions.iter().copied())
+            .collect();
+        crate::events::Events::new(&subs)
+    }
+
     /// Every capability's periodic jobs.
     pub fn periodic(&self) -> Vec<Periodic> {
         self.capabilities
@@ -215,7 +254,7 @@ impl Platform {
 
     /// Applies each capability's reference seed once per version.
     pub async fn seed_reference(&self, db: &Db, config: &Config) -> Result<(), sqlx::Error> {
-        let ctx = SeedContext::new(config)?;
+        let ctx = SeedContext::new(config, db, self.events())?;
         for cap in &self.capabilities {
             let Some(seeds) = &cap.seeds else { continue };
             let name = format!("reference:{}:{}", cap.name, cap.reference_version);
@@ -234,7 +273,7 @@ impl Platform {
     /// Applies every capability's demo data, all in one transaction, unless it
     /// is already there. Returns whether it was applied now.
     pub async fn seed_demo(&self, db: &Db, config: &Config) -> Result<bool, sqlx::Error> {
-        let ctx = SeedContext::new(config)?;
+        let ctx = SeedContext::new(config, db, self.events())?;
         let mut tx = db.begin().await?;
         if !claim_seed(&mut tx, "demo").await? {
             return Ok(false);

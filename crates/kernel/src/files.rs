@@ -223,6 +223,37 @@ impl FileStore {
         Ok(BlobStream { size, stream })
     }
 
+    /// The blob's path on disk, when the store is a local directory (readers
+    /// that need to seek, like spreadsheet parsers, use it directly).
+    pub fn local_path(&self, sha256: &str) -> Result<Option<std::path::PathBuf>, FileError> {
+        let key = Self::blob_key(sha256)?;
+        Ok(match &self.target {
+            StorageTarget::Local(root) => Some(root.join(key.as_ref())),
+            _ => None,
+        })
+    }
+
+    /// Copies a blob to a local file, streaming (for stores that are not a
+    /// local directory).
+    pub async fn download_to(
+        &self,
+        sha256: &str,
+        dest: &std::path::Path,
+    ) -> Result<u64, FileError> {
+        use tokio::io::AsyncWriteExt;
+        let mut blob = self.get(sha256).await?;
+        let io = |e: std::io::Error| FileError::Source(e.to_string());
+        let mut out = tokio::fs::File::create(dest).await.map_err(io)?;
+        let mut written = 0u64;
+        while let Some(chunk) = blob.stream.next().await {
+            let chunk = chunk?;
+            written += chunk.len() as u64;
+            out.write_all(&chunk).await.map_err(io)?;
+        }
+        out.flush().await.map_err(io)?;
+        Ok(written)
+    }
+
     /// Reads a whole blob into memory (for small files only).
     pub async fn read_all(&self, sha256: &str) -> Result<Bytes, FileError> {
         let key = Self::blob_key(sha256)?;

@@ -12,6 +12,7 @@
 //! | [`i18n`] | Fluent catalogs, Spanish first |
 //! | [`web`] | the web shell: routes, layout, middleware, health |
 //! | [`error`] | the web layer's error type |
+//! | [`events`] | domain events: a capability announces, subscribers get jobs |
 //! | [`capability`] | the manifest each capability exports |
 //!
 //! The kernel knows no capability; capabilities know the kernel.
@@ -23,6 +24,7 @@ pub mod capability;
 pub mod config;
 pub mod db;
 pub mod error;
+pub mod events;
 pub mod files;
 pub mod housekeeping;
 pub mod i18n;

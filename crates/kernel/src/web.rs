@@ -54,6 +54,17 @@ pub struct Shared {
     /// Pieces of pages that capabilities contribute to other capabilities'
     /// pages (e.g. the catalog's datasets on a body's profile).
     pub fragments: Vec<Arc<dyn Fragment>>,
+    /// Who runs what when a capability announces an event.
+    pub events: crate::events::Events,
+    /// Capabilities' own long-lived objects (see `Capability::services`).
+    pub services: Vec<crate::capability::Service>,
+}
+
+impl Shared {
+    /// A capability's service of type `T`, if the capability is installed.
+    pub fn service<T: Send + Sync + 'static>(&self) -> Option<&T> {
+        self.services.iter().find_map(|s| s.downcast_ref::<T>())
+    }
 }
 
 /// A piece of a page contributed by another capability (like Decidim's content
@@ -807,7 +818,19 @@ async fn error_pages(State(state): State<AppState>, req: Request, next: Next) ->
 /// Puts the actor (from the session cookie or an API token) on the request.
 /// If the lookup fails the request goes on as anonymous; handlers that need
 /// the database answer 503 themselves.
+/// An unsafe request to the API without an `Authorization` header: it is
+/// served as anonymous (session cookies are not looked at), so it needs no
+/// CSRF token — a page elsewhere cannot make it act as someone.
+fn cookieless_api_write(req: &Request) -> bool {
+    req.uri().path().starts_with("/api/")
+        && !matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS)
+        && !req.headers().contains_key(header::AUTHORIZATION)
+}
+
 async fn resolve_actor(State(state): State<AppState>, mut req: Request, next: Next) -> Response {
+    if cookieless_api_write(&req) {
+        return next.run(req).await;
+    }
     if let Some(resolver) = state.resolver.clone() {
         match resolver.resolve(&state, req.headers()).await {
             Ok(Some(actor)) => {
@@ -846,7 +869,10 @@ async fn csrf_cookie(State(state): State<AppState>, mut req: Request, next: Next
 /// `Authorization` header carry no ambient credentials and are not checked.
 async fn csrf_check(State(state): State<AppState>, req: Request, next: Next) -> Response {
     let unsafe_method = !matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS);
-    if !unsafe_method || req.headers().contains_key(header::AUTHORIZATION) {
+    if !unsafe_method
+        || req.headers().contains_key(header::AUTHORIZATION)
+        || cookieless_api_write(&req)
+    {
         return next.run(req).await;
     }
     let denied = || Error::user(StatusCode::FORBIDDEN, "error-csrf").into_response();

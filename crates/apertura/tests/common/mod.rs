@@ -102,6 +102,31 @@ pub async fn spawn_app_with(demo: bool) -> TestApp {
     }
 }
 
+impl TestApp {
+    /// Waits until no background job is ready to run or running (the
+    /// periodic ones, scheduled for later, do not count).
+    pub async fn settle(&self) {
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+        loop {
+            let busy: i64 = sqlx::query_scalar(
+                "SELECT COUNT(*) FROM jobs WHERE status = 'running' OR (status = 'pending' AND run_at <= $1)",
+            )
+            .bind(kernel::time::now())
+            .fetch_one(self.app_state.db.pool())
+            .await
+            .expect("jobs");
+            if busy == 0 {
+                return;
+            }
+            assert!(
+                std::time::Instant::now() < deadline,
+                "background jobs never finished"
+            );
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        }
+    }
+}
+
 /// The value of the first `name="_csrf"` field in a page.
 pub fn csrf_in(html: &str) -> String {
     let marker = "name=\"_csrf\" value=\"";

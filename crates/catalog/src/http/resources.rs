@@ -123,7 +123,7 @@ const SAFE_MEDIA_TYPES: &[&str] = &[
 // ------------------------------------------------------------------ access
 
 /// Members of the dataset's body and institute staff see what is not public.
-fn is_insider(ctx: &Ctx, body_id: i64) -> bool {
+pub fn is_insider(ctx: &Ctx, body_id: i64) -> bool {
     ctx.actor.is_signed_in()
         && (matches!(
             ctx.actor.role,
@@ -135,7 +135,7 @@ fn is_insider(ctx: &Ctx, body_id: i64) -> bool {
 
 /// The dataset, if this person may see it; 404 otherwise, so that drafts are
 /// not revealed.
-async fn readable(ctx: &Ctx, slug: &str) -> Result<Dataset, Error> {
+pub async fn readable(ctx: &Ctx, slug: &str) -> Result<Dataset, Error> {
     let d = store::dataset_by_slug(&ctx.state.db, slug)
         .await?
         .ok_or_else(Error::not_found)?;
@@ -794,12 +794,39 @@ async fn save_new(
             Err(e) => return Err(e.into()),
         };
         if let Some(v) = version {
-            store::add_version(&mut tx, &ctx.actor, id, v).await?;
+            let created = store::add_version(&mut tx, &ctx.actor, id, v).await?;
+            announce_version(ctx, &mut tx, d.id, &created).await?;
         }
         tx.commit().await?;
         return Ok(slug);
     }
     Err(Error::conflict("resource-error-busy"))
+}
+
+/// Tells the subscribers (ingest, search) that a version exists, in the
+/// transaction that creates it.
+async fn announce_version(
+    ctx: &Ctx,
+    conn: &mut kernel::db::AnyConnection,
+    dataset_id: i64,
+    v: &store::Version,
+) -> Result<(), Error> {
+    ctx.state
+        .events
+        .emit(
+            conn,
+            &ctx.state.jobs,
+            kernel::events::RESOURCE_VERSION_CREATED,
+            &v.id.to_string(),
+            serde_json::json!({
+                "version_id": v.id,
+                "resource_id": v.resource_id,
+                "dataset_id": dataset_id,
+                "format": v.format,
+            }),
+        )
+        .await?;
+    Ok(())
 }
 
 // ----------------------------------------------------------- new versions
@@ -892,7 +919,8 @@ async fn new_version_inner(
         attempts += 1;
         let mut tx = ctx.state.db.begin().await?;
         match store::add_version(&mut tx, &ctx.actor, r.id, &version).await {
-            Ok(_) => {
+            Ok(created) => {
+                announce_version(ctx, &mut tx, d.id, &created).await?;
                 tx.commit().await?;
                 break;
             }
@@ -1028,9 +1056,12 @@ async fn render_page(
     };
     let latest_path = format!("/datos/{}/recursos/{}/descargar", d.slug, r.slug);
     let dictionary = store::dictionary_of(&ctx.state.db, r.id).await?;
+    // What other capabilities show about this resource (ingest: the table).
+    let fragments = ctx.fragments("resource", r.id).await?;
     let mut res = ctx.render(
         "catalog/resource_page.html",
         context! {
+            fragments => fragments,
             dictionary => dictionary,
             dataset => DatasetView::of(d),
             resource => ResourceView {

@@ -1,0 +1,292 @@
+//! Tabular ingest end to end: a version uploaded (or seeded) becomes a typed,
+//! queryable table through the job queue; CKAN's `datastore_search` answers
+//! over it; a version that cannot be loaded says why and leaves the previous
+//! one serving.
+
+#![allow(clippy::unwrap_used)]
+
+mod common;
+
+use std::time::{Duration, Instant};
+
+use common::{spawn_app, TestApp};
+use serde_json::{json, Value};
+
+const EDITOR: &str = "editor.zacazonapan@apertura.example";
+
+/// Waits until the newest load of a resource has finished; returns its state.
+async fn loaded(app: &TestApp, client: &reqwest::Client, page: &str) -> Value {
+    let deadline = Instant::now() + Duration::from_secs(60);
+    loop {
+        let r = client
+            .get(app.url(&format!("{page}/carga.json")))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 200, "{page}");
+        let s: Value = r.json().await.unwrap();
+        if ["ready", "failed", "cancelled"].contains(&s["status"].as_str().unwrap_or_default()) {
+            return s;
+        }
+        assert!(Instant::now() < deadline, "the load never finished: {s}");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+async fn resource_id(app: &TestApp, dataset: &str, resource: &str) -> i64 {
+    sqlx::query_scalar(
+        "SELECT r.id FROM resources r JOIN datasets d ON d.id = r.dataset_id WHERE d.slug = $1 AND r.slug = $2",
+    )
+    .bind(dataset)
+    .bind(resource)
+    .fetch_one(app.app_state.db.pool())
+    .await
+    .unwrap()
+}
+
+async fn search(app: &TestApp, body: Value) -> (u16, Value) {
+    let r = app
+        .client
+        .post(app.url("/api/3/action/datastore_search"))
+        .json(&body)
+        .send()
+        .await
+        .unwrap();
+    let status = r.status().as_u16();
+    (status, r.json().await.unwrap())
+}
+
+#[tokio::test]
+async fn the_demo_census_table_is_queryable_like_ckan() {
+    let app = spawn_app().await;
+    let page = "/datos/poblacion-municipios-2020/recursos/poblacion-por-municipio";
+    let state = loaded(&app, &app.client, page).await;
+    assert_eq!(state["status"], "ready", "{state}");
+    assert_eq!(state["rows"], 125);
+    let id = resource_id(&app, "poblacion-municipios-2020", "poblacion-por-municipio").await;
+
+    // Filters by name with accents in the value, types from the file.
+    let (status, body) = search(
+        &app,
+        json!({"resource_id": id.to_string(), "filters": {"municipio": "Zacazonapan"}}),
+    )
+    .await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["success"], true);
+    let result = &body["result"];
+    assert_eq!(result["total"], 1);
+    assert_eq!(result["records"][0]["municipio"], "Zacazonapan");
+    assert_eq!(result["records"][0]["poblacion_2020"], 5109);
+    let fields: Vec<(String, String)> = result["fields"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            (
+                f["id"].as_str().unwrap().into(),
+                f["type"].as_str().unwrap().into(),
+            )
+        })
+        .collect();
+    assert_eq!(fields[0], ("_id".into(), "int".into()));
+    assert!(
+        fields.contains(&("poblacion_2020".into(), "int".into())),
+        "{fields:?}"
+    );
+    assert!(
+        fields.contains(&("municipio".into(), "text".into())),
+        "{fields:?}"
+    );
+
+    // Sorting, paging and totals; the biggest municipality first.
+    let (_, body) = search(
+        &app,
+        json!({"resource_id": id, "sort": "poblacion_2020 desc", "limit": 2, "fields": "municipio,poblacion_2020"}),
+    )
+    .await;
+    let result = &body["result"];
+    assert_eq!(result["total"], 125);
+    assert_eq!(result["records"][0]["municipio"], "Ecatepec de Morelos");
+    assert_eq!(result["records"].as_array().unwrap().len(), 2);
+    assert!(result["records"][0].get("cabecera").is_none());
+    assert!(result["_links"]["next"]
+        .as_str()
+        .unwrap()
+        .ends_with("offset=2"));
+
+    // The same through GET, as lists; and free text over the text columns.
+    let r = app
+        .get(&format!(
+            "/api/3/action/datastore_search?resource_id={id}&q=zacazo&records_format=lists"
+        ))
+        .await;
+    assert_eq!(r.status(), 200);
+    let body: Value = r.json().await.unwrap();
+    assert_eq!(body["result"]["total"], 1);
+    assert_eq!(body["result"]["records"][0][2], "Zacazonapan");
+
+    // Mistakes get CKAN's envelope with a Spanish message naming the parameter.
+    let (status, body) = search(&app, json!({"resource_id": id, "fields": "habitantes"})).await;
+    assert_eq!(status, 409);
+    assert_eq!(body["success"], false);
+    assert_eq!(body["error"]["__type"], "Validation Error");
+    assert!(body["error"]["fields"][0]
+        .as_str()
+        .unwrap()
+        .contains("«habitantes» no existe"));
+    let (status, body) = search(&app, json!({"resource_id": id, "limit": 1_000_000})).await;
+    assert_eq!(status, 409);
+    assert!(body["error"]["limit"][0]
+        .as_str()
+        .unwrap()
+        .contains("32000"));
+    let (status, body) = search(&app, json!({"resource_id": "999999"})).await;
+    assert_eq!(status, 404);
+    assert_eq!(body["error"]["__type"], "Not Found Error");
+
+    // The resource page shows the table with its types.
+    let (_, html) = app.get_text(page).await;
+    assert!(html.contains("Tabla de datos"));
+    assert!(html.contains("125 filas y 4 columnas"), "{html}");
+    assert!(html.contains("Número entero"));
+    assert!(html.contains("Acambay"));
+    assert!(html.contains("datastore_search?resource_id="));
+
+    // The whole table, without JavaScript: sorted, filtered, a page at a time.
+    let (status, html) = app
+        .get_text(&format!("{page}/tabla?orden=poblacion_2020&dir=desc"))
+        .await;
+    assert_eq!(status, 200);
+    let ecatepec = html.find("Ecatepec de Morelos").unwrap();
+    let neza = html.find("Nezahualcóyotl").unwrap();
+    assert!(ecatepec < neza, "sorted by population, largest first");
+    assert!(html.contains("aria-sort=\"descending\""));
+    let (_, html) = app
+        .get_text(&format!("{page}/tabla?columna=municipio&valor=Toluca"))
+        .await;
+    assert!(html.contains("1 filas encontradas"), "{html}");
+    let (_, html) = app.get_text(&format!("{page}/tabla?pagina=3")).await;
+    assert!(html.contains("de la 101 a la 125"), "{html}");
+    assert!(html.contains("rel=\"prev\""));
+    assert!(!html.contains("rel=\"next\""));
+    let (status, html) = app
+        .get_text(&format!("{page}/tabla?columna=poblacion_2020&valor=mucha"))
+        .await;
+    assert_eq!(status, 200);
+    assert!(html.contains("«mucha» no es un valor válido"), "{html}");
+}
+
+#[tokio::test]
+async fn a_draft_tables_rows_are_not_public() {
+    let app = spawn_app().await;
+    let page = "/datos/presupuesto-egresos-zacazonapan-2026/recursos/egresos-por-capitulo";
+    let editor = app.sign_in(EDITOR, accounts::DEMO_PASSWORD).await;
+    let state = loaded(&app, &editor, page).await;
+    assert_eq!(state["status"], "ready", "{state}");
+    let id = resource_id(
+        &app,
+        "presupuesto-egresos-zacazonapan-2026",
+        "egresos-por-capitulo",
+    )
+    .await;
+    let (status, _) = search(&app, json!({"resource_id": id})).await;
+    assert_eq!(status, 404, "a dataset in review is not public");
+    let r = editor
+        .get(app.url(&format!("/api/3/action/datastore_search?resource_id={id}")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200, "its editors query it");
+    let body: Value = r.json().await.unwrap();
+    // "38,412,000.00" is a number, not text.
+    assert_eq!(body["result"]["records"][0]["monto"], 38_412_000.0);
+    let (status, _) = app.get_text(&format!("{page}/carga.json")).await;
+    assert_eq!(status, 404);
+}
+
+#[tokio::test]
+async fn a_version_that_cannot_load_leaves_the_previous_one_serving() {
+    let app = spawn_app().await;
+    let editor = app.sign_in(EDITOR, accounts::DEMO_PASSWORD).await;
+    let page = "/datos/obra-publica-zacazonapan-2025/recursos/obras-2025";
+    let state = loaded(&app, &editor, page).await;
+    assert_eq!(state["status"], "ready", "{state}");
+    let id = resource_id(&app, "obra-publica-zacazonapan-2025", "obras-2025").await;
+    let (_, before) = search(&app, json!({"resource_id": id})).await;
+    assert_eq!(
+        before["result"]["total"], 5,
+        "version 2 of the demo has five works"
+    );
+
+    // Version 3: one cell of 2 MB, past the engine's limit.
+    let huge = format!("obra,monto\n\"{}\",1\n", "x".repeat(2 * 1024 * 1024));
+    let token = app.form_token(&editor, page).await;
+    let (content_type, body) = common::multipart(
+        &[("notes", "Con una celda enorme"), ("_csrf", &token)],
+        &[("file", "obras.csv", "text/csv", huge.as_bytes())],
+    );
+    let r = editor
+        .post(app.url(&format!("{page}/versiones?_csrf={token}")))
+        .header("content-type", content_type)
+        .body(body)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 303);
+    let state = loaded(&app, &editor, page).await;
+    assert_eq!(state["status"], "failed", "{state}");
+    assert!(!state["error"].as_str().unwrap_or_default().is_empty());
+
+    // The API still answers with version 2, and the page says what happened.
+    let (_, after) = search(&app, json!({"resource_id": id})).await;
+    assert_eq!(after["result"]["total"], 5);
+    assert_eq!(after["result"]["records"], before["result"]["records"]);
+    let (_, html) = app.get_text(page).await;
+    assert!(
+        html.contains("No se pudo convertir la versión 3 en tabla"),
+        "{html}"
+    );
+    assert!(html.contains("se sigue consultando la versión 2"));
+    // The file itself is kept, byte for byte, as every version is.
+    let versions: i64 =
+        sqlx::query_scalar("SELECT COUNT(*) FROM resource_versions WHERE resource_id = $1")
+            .bind(id)
+            .fetch_one(app.app_state.db.pool())
+            .await
+            .unwrap();
+    assert_eq!(versions, 3);
+}
+
+#[tokio::test]
+async fn csv_records_defuse_formulas() {
+    let app = spawn_app().await;
+    let editor = app.sign_in(EDITOR, accounts::DEMO_PASSWORD).await;
+    let page = "/datos/obra-publica-zacazonapan-2025/recursos/obras-2025";
+    loaded(&app, &editor, page).await;
+    let csv = "obra,monto\n\"=HYPERLINK(\"\"http://x\"\")\",1\n-12.5 ok,2\n";
+    let token = app.form_token(&editor, page).await;
+    let (content_type, body) = common::multipart(
+        &[("notes", "Fórmulas"), ("_csrf", &token)],
+        &[("file", "obras.csv", "text/csv", csv.as_bytes())],
+    );
+    let r = editor
+        .post(app.url(&format!("{page}/versiones?_csrf={token}")))
+        .header("content-type", content_type)
+        .body(body)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 303);
+    let state = loaded(&app, &editor, page).await;
+    assert_eq!(state["status"], "ready", "{state}");
+    let id = resource_id(&app, "obra-publica-zacazonapan-2025", "obras-2025").await;
+    let (_, body) = search(&app, json!({"resource_id": id, "records_format": "csv"})).await;
+    let text = body["result"]["records"].as_str().unwrap();
+    assert!(text.contains("'=HYPERLINK"), "{text}");
+    // In JSON the cell is the publisher's, as written.
+    let (_, body) = search(&app, json!({"resource_id": id})).await;
+    assert_eq!(
+        body["result"]["records"][0]["obra"],
+        "=HYPERLINK(\"http://x\")"
+    );
+}

@@ -1,0 +1,635 @@
+//! The datastore: one table per resource version, holding its typed rows, in
+//! a SQLite file of its own beside the main database (embedded mode: big loads
+//! never hold the main database's single writer) or in PostgreSQL (scale mode,
+//! loaded with `COPY`).
+//!
+//! Physical columns are `_id` (row order, 1…n) and `c1…cN`: the field names a
+//! publisher wrote (long, accented, repeated) live in the ingest's schema, so
+//! no header can break an identifier. A table is written once and never
+//! changed; it is visible only when the main database says its ingest is
+//! ready.
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use kernel::config::{Config, DatabaseTarget};
+use serde::{Deserialize, Serialize};
+use sqlx::postgres::{PgPool, PgPoolOptions};
+use sqlx::sqlite::{
+    SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
+};
+use sqlx::Row;
+use tabular::Value;
+
+use crate::query::{Filter, Query};
+
+/// What a column holds, as stored.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Kind {
+    Integer,
+    Number,
+    Boolean,
+    Date,
+    Datetime,
+    Text,
+}
+
+impl Kind {
+    pub fn of(t: &tabular::FieldType) -> Kind {
+        use tabular::FieldType as F;
+        match t {
+            F::Integer => Kind::Integer,
+            F::Number => Kind::Number,
+            F::Boolean => Kind::Boolean,
+            F::Date => Kind::Date,
+            F::Datetime => Kind::Datetime,
+            _ => Kind::Text,
+        }
+    }
+
+    /// The type name CKAN's datastore reports for such a column.
+    pub fn ckan(self) -> &'static str {
+        match self {
+            Kind::Integer => "int",
+            Kind::Number => "numeric",
+            Kind::Boolean => "bool",
+            Kind::Date => "date",
+            Kind::Datetime => "timestamp",
+            Kind::Text => "text",
+        }
+    }
+
+    fn sql(self, postgres: bool) -> &'static str {
+        match (self, postgres) {
+            (Kind::Integer, _) => "BIGINT",
+            (Kind::Number, false) => "REAL",
+            (Kind::Number, true) => "DOUBLE PRECISION",
+            (Kind::Boolean, false) => "INTEGER",
+            (Kind::Boolean, true) => "BOOLEAN",
+            (Kind::Date, true) => "DATE",
+            (Kind::Datetime, true) => "TIMESTAMP",
+            (_, _) => "TEXT",
+        }
+    }
+}
+
+/// One column of a version's table: the publisher's name and the kind.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Column {
+    pub name: String,
+    pub kind: Kind,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum DatastoreError {
+    #[error("error de la base de datos de consultas: {0}")]
+    Db(#[from] sqlx::Error),
+    #[error("la base de datos de consultas no está disponible: {0}")]
+    Open(String),
+    #[error("la consulta tardó demasiado; pida menos filas o use filtros")]
+    Timeout,
+}
+
+/// Where the tables live.
+#[derive(Debug, Clone)]
+pub enum Datastore {
+    Sqlite(SqlitePool),
+    Postgres(PgPool),
+}
+
+/// Rows per multi-row INSERT on SQLite (bounded by its 32,766 parameters).
+fn rows_per_insert(columns: usize) -> usize {
+    (30_000 / (columns + 1)).clamp(1, 500)
+}
+
+fn table(version_id: i64) -> String {
+    format!("ds_v{version_id}")
+}
+
+impl Datastore {
+    /// Opens (lazily: no connection is made until the first use) the
+    /// datastore that goes with the configured database.
+    pub fn open(config: &Config) -> Result<Datastore, String> {
+        match config.database().map_err(|e| e.to_string())? {
+            DatabaseTarget::Sqlite(path) => Ok(Datastore::sqlite_at(&datastore_path(&path))),
+            DatabaseTarget::Postgres(url) => {
+                let pool = PgPoolOptions::new()
+                    .max_connections(8)
+                    .acquire_timeout(Duration::from_secs(10))
+                    .connect_lazy(&url)
+                    .map_err(|e| e.to_string())?;
+                Ok(Datastore::Postgres(pool))
+            }
+        }
+    }
+
+    /// A datastore in the SQLite file at `path` (created if missing).
+    pub fn sqlite_at(path: &std::path::Path) -> Datastore {
+        let options = SqliteConnectOptions::new()
+            .filename(path)
+            .create_if_missing(true)
+            .journal_mode(SqliteJournalMode::Wal)
+            // Derived data, rebuilt from the stored files if lost.
+            .synchronous(SqliteSynchronous::Normal)
+            .busy_timeout(Duration::from_secs(30));
+        let pool = SqlitePoolOptions::new()
+            .max_connections(8)
+            .connect_lazy_with(options);
+        Datastore::Sqlite(pool)
+    }
+
+    fn is_postgres(&self) -> bool {
+        matches!(self, Datastore::Postgres(_))
+    }
+
+    /// Removes a version's table (a failed or repeated load).
+    pub async fn drop_table(&self, version_id: i64) -> Result<(), DatastoreError> {
+        let sql = format!("DROP TABLE IF EXISTS {}", table(version_id));
+        match self {
+            Datastore::Sqlite(p) => {
+                sqlx::query(&sql).execute(p).await?;
+            }
+            Datastore::Postgres(p) => {
+                sqlx::query(&sql).execute(p).await?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Starts a load: a fresh, empty table for the version.
+    pub async fn begin_load(
+        &self,
+        version_id: i64,
+        columns: &[Column],
+    ) -> Result<Loader, DatastoreError> {
+        self.drop_table(version_id).await?;
+        let pg = self.is_postgres();
+        let cols: Vec<String> = columns
+            .iter()
+            .enumerate()
+            .map(|(i, c)| format!("c{} {}", i + 1, c.kind.sql(pg)))
+            .collect();
+        let sql = format!(
+            "CREATE TABLE {} (_id BIGINT PRIMARY KEY{}{})",
+            table(version_id),
+            if cols.is_empty() { "" } else { ", " },
+            cols.join(", ")
+        );
+        // One transaction for the whole table: a load cut short leaves no
+        // table at all (the transaction rolls back when the loader is dropped).
+        let inner = match self {
+            Datastore::Sqlite(p) => {
+                let mut tx = p.begin().await?;
+                sqlx::query(&sql).execute(&mut *tx).await?;
+                LoaderInner::Sqlite(tx)
+            }
+            Datastore::Postgres(p) => {
+                let mut tx = p.begin().await?;
+                sqlx::query(&sql).execute(&mut *tx).await?;
+                LoaderInner::Postgres(tx)
+            }
+        };
+        Ok(Loader {
+            inner,
+            version_id,
+            kinds: columns.iter().map(|c| c.kind).collect(),
+            next_id: 1,
+        })
+    }
+
+    /// Runs a search over a version's table.
+    pub async fn search(
+        &self,
+        version_id: i64,
+        columns: &[Column],
+        q: &Query,
+    ) -> Result<SearchResult, DatastoreError> {
+        let pg = self.is_postgres();
+        let (where_sql, binds) = where_clause(columns, q, pg);
+        let selected: Vec<usize> = if q.fields.is_empty() {
+            (0..columns.len()).collect()
+        } else {
+            q.fields.clone()
+        };
+        let mut select = vec!["_id".to_string()];
+        for &i in &selected {
+            select.push(match (columns[i].kind, pg) {
+                (Kind::Date | Kind::Datetime, true) => format!("CAST(c{} AS TEXT)", i + 1),
+                _ => format!("c{}", i + 1),
+            });
+        }
+        let order = if q.sort.is_empty() {
+            "_id".to_string()
+        } else {
+            let mut parts: Vec<String> = q
+                .sort
+                .iter()
+                .map(|(i, desc)| {
+                    format!(
+                        "c{} {}{}",
+                        i + 1,
+                        if *desc { "DESC" } else { "ASC" },
+                        // The same place for nulls on both backends.
+                        if *desc { " NULLS LAST" } else { " NULLS FIRST" }
+                    )
+                })
+                .collect();
+            parts.push("_id".into());
+            parts.join(", ")
+        };
+        let t = table(version_id);
+        let rows_sql = format!(
+            "SELECT {} FROM {t}{where_sql} ORDER BY {order} LIMIT {} OFFSET {}",
+            select.join(", "),
+            q.limit,
+            q.offset
+        );
+        let count_sql = format!("SELECT COUNT(*) FROM {t}{where_sql}");
+        let kinds: Vec<Kind> = selected.iter().map(|&i| columns[i].kind).collect();
+        let work = async {
+            match self {
+                Datastore::Sqlite(p) => {
+                    let mut query = sqlx::query(&rows_sql);
+                    for b in &binds {
+                        query = bind_sqlite(query, b);
+                    }
+                    let rows = query.fetch_all(p).await?;
+                    let records = rows
+                        .iter()
+                        .map(|r| decode_sqlite(r, &kinds))
+                        .collect::<Result<Vec<_>, _>>()?;
+                    let total = if q.include_total {
+                        let mut query = sqlx::query_scalar::<_, i64>(&count_sql);
+                        for b in &binds {
+                            query = bind_sqlite_scalar(query, b);
+                        }
+                        Some(query.fetch_one(p).await?)
+                    } else {
+                        None
+                    };
+                    Ok::<_, DatastoreError>(SearchResult { records, total })
+                }
+                Datastore::Postgres(p) => {
+                    let mut query = sqlx::query(&rows_sql);
+                    for b in &binds {
+                        query = bind_pg(query, b);
+                    }
+                    let rows = query.fetch_all(p).await?;
+                    let records = rows
+                        .iter()
+                        .map(|r| decode_pg(r, &kinds))
+                        .collect::<Result<Vec<_>, _>>()?;
+                    let total = if q.include_total {
+                        let mut query = sqlx::query_scalar::<_, i64>(&count_sql);
+                        for b in &binds {
+                            query = bind_pg_scalar(query, b);
+                        }
+                        Some(query.fetch_one(p).await?)
+                    } else {
+                        None
+                    };
+                    Ok(SearchResult { records, total })
+                }
+            }
+        };
+        tokio::time::timeout(Duration::from_secs(10), work)
+            .await
+            .map_err(|_| DatastoreError::Timeout)?
+    }
+}
+
+/// `data/apertura.db` → `data/apertura.datastore.db`.
+pub fn datastore_path(main: &std::path::Path) -> PathBuf {
+    let stem = main
+        .file_stem()
+        .and_then(|s| s.to_str())
+        .unwrap_or("apertura");
+    main.with_file_name(format!("{stem}.datastore.db"))
+}
+
+/// A value to bind in a WHERE clause.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Bind {
+    Int(i64),
+    Num(f64),
+    Text(String),
+    Bool(bool),
+}
+
+fn where_clause(columns: &[Column], q: &Query, pg: bool) -> (String, Vec<Bind>) {
+    let mut conds = vec![];
+    let mut binds = vec![];
+    let placeholder = |binds: &mut Vec<Bind>, b: Bind| {
+        binds.push(b);
+        if pg {
+            format!("${}", binds.len())
+        } else {
+            "?".to_string()
+        }
+    };
+    for Filter { column, values } in &q.filters {
+        let col = format!("c{}", column + 1);
+        let mut alts = vec![];
+        for v in values {
+            match v {
+                None => alts.push(format!("{col} IS NULL")),
+                Some(b) => {
+                    let p = placeholder(&mut binds, b.clone());
+                    let lhs = match (columns[*column].kind, pg) {
+                        (Kind::Date | Kind::Datetime, true) => format!("CAST({col} AS TEXT)"),
+                        _ => col.clone(),
+                    };
+                    alts.push(format!("{lhs} = {p}"));
+                }
+            }
+        }
+        if !alts.is_empty() {
+            conds.push(format!("({})", alts.join(" OR ")));
+        }
+    }
+    if let Some(text) = &q.q {
+        let like = format!("%{}%", escape_like(text));
+        let mut alts = vec![];
+        for (i, c) in columns.iter().enumerate() {
+            if c.kind == Kind::Text {
+                let p = placeholder(&mut binds, Bind::Text(like.clone()));
+                alts.push(if pg {
+                    format!("c{} ILIKE {p} ESCAPE '\\'", i + 1)
+                } else {
+                    format!("c{} LIKE {p} ESCAPE '\\'", i + 1)
+                });
+            }
+        }
+        conds.push(if alts.is_empty() {
+            "1 = 0".to_string()
+        } else {
+            format!("({})", alts.join(" OR "))
+        });
+    }
+    if conds.is_empty() {
+        (String::new(), binds)
+    } else {
+        (format!(" WHERE {}", conds.join(" AND ")), binds)
+    }
+}
+
+fn escape_like(s: &str) -> String {
+    s.replace('\\', "\\\\")
+        .replace('%', "\\%")
+        .replace('_', "\\_")
+}
+
+type SqliteQuery<'q> = sqlx::query::Query<'q, sqlx::Sqlite, sqlx::sqlite::SqliteArguments<'q>>;
+type SqliteScalar<'q> =
+    sqlx::query::QueryScalar<'q, sqlx::Sqlite, i64, sqlx::sqlite::SqliteArguments<'q>>;
+type PgQuery<'q> = sqlx::query::Query<'q, sqlx::Postgres, sqlx::postgres::PgArguments>;
+type PgScalar<'q> = sqlx::query::QueryScalar<'q, sqlx::Postgres, i64, sqlx::postgres::PgArguments>;
+
+fn bind_sqlite<'q>(q: SqliteQuery<'q>, b: &Bind) -> SqliteQuery<'q> {
+    match b {
+        Bind::Int(v) => q.bind(*v),
+        Bind::Num(v) => q.bind(*v),
+        Bind::Text(v) => q.bind(v.clone()),
+        Bind::Bool(v) => q.bind(i64::from(*v)),
+    }
+}
+fn bind_sqlite_scalar<'q>(q: SqliteScalar<'q>, b: &Bind) -> SqliteScalar<'q> {
+    match b {
+        Bind::Int(v) => q.bind(*v),
+        Bind::Num(v) => q.bind(*v),
+        Bind::Text(v) => q.bind(v.clone()),
+        Bind::Bool(v) => q.bind(i64::from(*v)),
+    }
+}
+fn bind_pg<'q>(q: PgQuery<'q>, b: &Bind) -> PgQuery<'q> {
+    match b {
+        Bind::Int(v) => q.bind(*v),
+        Bind::Num(v) => q.bind(*v),
+        Bind::Text(v) => q.bind(v.clone()),
+        Bind::Bool(v) => q.bind(*v),
+    }
+}
+fn bind_pg_scalar<'q>(q: PgScalar<'q>, b: &Bind) -> PgScalar<'q> {
+    match b {
+        Bind::Int(v) => q.bind(*v),
+        Bind::Num(v) => q.bind(*v),
+        Bind::Text(v) => q.bind(v.clone()),
+        Bind::Bool(v) => q.bind(*v),
+    }
+}
+
+/// The rows found: `_id` first, then the selected columns, as JSON values.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SearchResult {
+    pub records: Vec<Vec<serde_json::Value>>,
+    pub total: Option<i64>,
+}
+
+fn number(v: f64) -> serde_json::Value {
+    serde_json::Number::from_f64(v)
+        .map(serde_json::Value::Number)
+        .unwrap_or(serde_json::Value::Null)
+}
+
+fn decode_sqlite(
+    r: &sqlx::sqlite::SqliteRow,
+    kinds: &[Kind],
+) -> Result<Vec<serde_json::Value>, sqlx::Error> {
+    use serde_json::Value as J;
+    let mut out = Vec::with_capacity(kinds.len() + 1);
+    out.push(J::from(r.try_get::<i64, _>(0)?));
+    for (i, k) in kinds.iter().enumerate() {
+        let idx = i + 1;
+        out.push(match k {
+            Kind::Integer => r.try_get::<Option<i64>, _>(idx)?.map_or(J::Null, J::from),
+            Kind::Number => r.try_get::<Option<f64>, _>(idx)?.map_or(J::Null, number),
+            Kind::Boolean => r
+                .try_get::<Option<i64>, _>(idx)?
+                .map_or(J::Null, |b| J::Bool(b != 0)),
+            _ => r
+                .try_get::<Option<String>, _>(idx)?
+                .map_or(J::Null, J::from),
+        });
+    }
+    Ok(out)
+}
+
+fn decode_pg(
+    r: &sqlx::postgres::PgRow,
+    kinds: &[Kind],
+) -> Result<Vec<serde_json::Value>, sqlx::Error> {
+    use serde_json::Value as J;
+    let mut out = Vec::with_capacity(kinds.len() + 1);
+    out.push(J::from(r.try_get::<i64, _>(0)?));
+    for (i, k) in kinds.iter().enumerate() {
+        let idx = i + 1;
+        out.push(match k {
+            Kind::Integer => r.try_get::<Option<i64>, _>(idx)?.map_or(J::Null, J::from),
+            Kind::Number => r.try_get::<Option<f64>, _>(idx)?.map_or(J::Null, number),
+            Kind::Boolean => r.try_get::<Option<bool>, _>(idx)?.map_or(J::Null, J::Bool),
+            Kind::Date | Kind::Datetime => r
+                .try_get::<Option<String>, _>(idx)?
+                .map_or(J::Null, |s| J::from(s.replace(' ', "T"))),
+            Kind::Text => r
+                .try_get::<Option<String>, _>(idx)?
+                .map_or(J::Null, J::from),
+        });
+    }
+    Ok(out)
+}
+
+enum LoaderInner {
+    Sqlite(sqlx::Transaction<'static, sqlx::Sqlite>),
+    Postgres(sqlx::Transaction<'static, sqlx::Postgres>),
+}
+
+/// Writes one version's rows, in batches, then commits.
+pub struct Loader {
+    inner: LoaderInner,
+    version_id: i64,
+    kinds: Vec<Kind>,
+    next_id: i64,
+}
+
+impl std::fmt::Debug for Loader {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Loader")
+            .field("version_id", &self.version_id)
+            .field("next_id", &self.next_id)
+            .finish()
+    }
+}
+
+/// `YYYY-MM-DD` / `YYYY-MM-DDTHH:MM:SS`, as both backends read them.
+fn text_of(v: &Value) -> Option<String> {
+    match v {
+        Value::Null => None,
+        Value::Integer(i) => Some(i.to_string()),
+        Value::Number(n) => Some(n.to_string()),
+        Value::Boolean(b) => Some(b.to_string()),
+        Value::Date(d) => Some(d.format("%Y-%m-%d").to_string()),
+        Value::DateTime(d) => Some(d.format("%Y-%m-%dT%H:%M:%S").to_string()),
+        Value::Time(t) => Some(t.format("%H:%M:%S%.f").to_string()),
+        Value::Text(s) => Some(s.clone()),
+    }
+}
+
+impl Loader {
+    /// Appends a batch of rows (each with one value per column).
+    pub async fn write(&mut self, rows: &[Vec<Value>]) -> Result<(), DatastoreError> {
+        if rows.is_empty() {
+            return Ok(());
+        }
+        let table = table(self.version_id);
+        let n = self.kinds.len();
+        match &mut self.inner {
+            LoaderInner::Sqlite(tx) => {
+                let per = rows_per_insert(n);
+                for chunk in rows.chunks(per) {
+                    let one = format!("({})", vec!["?"; n + 1].join(", "));
+                    let sql = format!(
+                        "INSERT INTO {table} VALUES {}",
+                        vec![one.as_str(); chunk.len()].join(", ")
+                    );
+                    let mut q = sqlx::query(&sql);
+                    for row in chunk {
+                        q = q.bind(self.next_id);
+                        self.next_id += 1;
+                        for (i, v) in row.iter().take(n).enumerate() {
+                            q = match (v, self.kinds[i]) {
+                                (Value::Null, _) => q.bind(None::<i64>),
+                                (Value::Integer(x), _) => q.bind(*x),
+                                (Value::Number(x), _) => q.bind(*x),
+                                (Value::Boolean(b), _) => q.bind(i64::from(*b)),
+                                (other, _) => q.bind(text_of(other)),
+                            };
+                        }
+                        for _ in row.len()..n {
+                            q = q.bind(None::<i64>);
+                        }
+                    }
+                    q.execute(&mut **tx).await?;
+                }
+            }
+            LoaderInner::Postgres(tx) => {
+                // COPY in CSV form, written by hand: NULL is an unquoted empty
+                // field and every text value is quoted, which the `csv` crate's
+                // writer cannot be told to do per field.
+                let mut buf = Vec::with_capacity(rows.len() * 64);
+                for row in rows {
+                    buf.extend_from_slice(self.next_id.to_string().as_bytes());
+                    self.next_id += 1;
+                    for i in 0..n {
+                        buf.push(b',');
+                        match row.get(i).unwrap_or(&Value::Null) {
+                            Value::Null => {}
+                            Value::Text(s) => {
+                                buf.push(b'"');
+                                for &b in s.as_bytes() {
+                                    if b == b'"' {
+                                        buf.push(b'"');
+                                    }
+                                    if b != 0 {
+                                        buf.push(b);
+                                    }
+                                }
+                                buf.push(b'"');
+                            }
+                            other => {
+                                if let Some(t) = text_of(other) {
+                                    buf.extend_from_slice(t.as_bytes());
+                                }
+                            }
+                        }
+                    }
+                    buf.push(b'\n');
+                }
+                let mut copy = tx
+                    .copy_in_raw(&format!("COPY {table} FROM STDIN WITH (FORMAT csv)"))
+                    .await?;
+                copy.send(buf).await?;
+                copy.finish().await?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Makes the rows durable. Until the main database marks the ingest
+    /// ready, nobody reads them.
+    pub async fn finish(self) -> Result<u64, DatastoreError> {
+        let rows = u64::try_from(self.next_id - 1).unwrap_or_default();
+        match self.inner {
+            LoaderInner::Sqlite(tx) => tx.commit().await?,
+            LoaderInner::Postgres(tx) => tx.commit().await?,
+        }
+        Ok(rows)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn datastore_file_sits_beside_the_database() {
+        assert_eq!(
+            datastore_path(std::path::Path::new("/srv/data/apertura.db")),
+            PathBuf::from("/srv/data/apertura.datastore.db")
+        );
+    }
+
+    #[test]
+    fn inserts_stay_under_sqlites_parameter_limit() {
+        for cols in [1, 7, 60, 500, 2048, 40_000] {
+            let per = rows_per_insert(cols);
+            assert!(per >= 1);
+            assert!(per * (cols + 1) <= 32_766 || per == 1, "{cols}");
+        }
+    }
+
+    #[test]
+    fn like_patterns_are_escaped() {
+        assert_eq!(escape_like("100%_a\\b"), "100\\%\\_a\\\\b");
+    }
+}

@@ -1,0 +1,574 @@
+//! Routes: CKAN's `datastore_search`, a load's progress as JSON (for the
+//! progress bar), the validation report in Frictionless' shape, and the
+//! fragment on a resource's page (state of the load, findings, a preview).
+
+use std::num::NonZeroUsize;
+use std::sync::{Arc, Mutex};
+
+use axum::body::Bytes;
+use axum::extract::Path;
+use axum::http::{header, HeaderValue, Method, StatusCode};
+use axum::response::{IntoResponse, Response};
+use catalog::store::{Dataset, Resource};
+use kernel::authz::{Action, Rule};
+use kernel::web::{Ctx, Fragment, Routes};
+use kernel::Error;
+use minijinja::context;
+use serde_json::{json, Map, Value as J};
+
+use crate::datastore::Datastore;
+use crate::query::{self, RecordsFormat};
+use crate::store::{self, Ingest, Status};
+
+pub static QUERY: Action = Action::read("ingest.datastore.query", Rule::Anyone);
+pub static VIEW: Action = Action::read("ingest.view", Rule::Anyone);
+
+pub fn routes() -> Routes {
+    Routes::new()
+        .get("/api/3/action/datastore_search", &QUERY, datastore_search)
+        .post("/api/3/action/datastore_search", &QUERY, datastore_search)
+        .get(
+            "/datos/{slug}/recursos/{resource}/carga.json",
+            &VIEW,
+            progress,
+        )
+        .get(
+            "/datos/{slug}/recursos/{resource}/validacion.json",
+            &VIEW,
+            report,
+        )
+        .get("/datos/{slug}/recursos/{resource}/tabla", &VIEW, table_page)
+}
+
+/// Rows per page of the table page.
+const PAGE_ROWS: u64 = 50;
+
+/// The whole table, a page at a time: free-text search, one column filter,
+/// sorting by any column. Plain links and a GET form: no JavaScript needed.
+async fn table_page(
+    ctx: Ctx,
+    Path((slug, resource)): Path<(String, String)>,
+) -> Result<Response, Error> {
+    let d = catalog::http::resources::readable(&ctx, &slug).await?;
+    let r = catalog::store::resource_by_slug(&ctx.state.db, d.id, &resource)
+        .await?
+        .ok_or_else(Error::not_found)?;
+    let Some(ingest) = store::serving(&ctx.state.db, r.id).await? else {
+        return Err(Error::user(StatusCode::NOT_FOUND, "ingest-table-not-ready"));
+    };
+    let Some(ds) = ctx.state.service::<Datastore>() else {
+        return Err(Error::unavailable());
+    };
+    let get = |k: &str| -> String {
+        url::form_urlencoded::parse(ctx.query.as_bytes())
+            .find(|(key, _)| key == k)
+            .map(|(_, v)| v.trim().to_string())
+            .unwrap_or_default()
+    };
+    let (q_text, column, value, sort, dir) = (
+        get("q"),
+        get("columna"),
+        get("valor"),
+        get("orden"),
+        get("dir"),
+    );
+    let page: u64 = get("pagina").parse().unwrap_or(1).max(1);
+    let mut params = Map::new();
+    if !q_text.is_empty() {
+        params.insert("q".into(), J::from(q_text.clone()));
+    }
+    if !column.is_empty() {
+        params.insert("filters".into(), json!({ column.clone(): value.clone() }));
+    }
+    if !sort.is_empty() {
+        let direction = if dir == "desc" { "desc" } else { "asc" };
+        params.insert("sort".into(), J::from(format!("{sort} {direction}")));
+    }
+    params.insert("limit".into(), J::from(PAGE_ROWS));
+    params.insert(
+        "offset".into(),
+        J::from(page.saturating_sub(1).saturating_mul(PAGE_ROWS)),
+    );
+    let (rows, total, problem) = match query::parse(&params, &ingest.columns) {
+        Ok(q) => match ds.search(ingest.version_id, &ingest.columns, &q).await {
+            Ok(found) => (found.records, found.total.unwrap_or_default(), None),
+            Err(crate::datastore::DatastoreError::Timeout) => (
+                vec![],
+                0,
+                Some("La consulta tardó demasiado; use un filtro más preciso.".to_string()),
+            ),
+            Err(e) => return Err(Error::internal(e)),
+        },
+        Err(e) => (vec![], 0, Some(e.message)),
+    };
+    // Query strings for links that keep the other choices.
+    let link = |changes: &[(&str, String)]| -> String {
+        let mut pairs: Vec<(&str, String)> = vec![
+            ("q", q_text.clone()),
+            ("columna", column.clone()),
+            ("valor", value.clone()),
+            ("orden", sort.clone()),
+            ("dir", dir.clone()),
+            ("pagina", page.to_string()),
+        ];
+        for (k, v) in changes {
+            if let Some(p) = pairs.iter_mut().find(|(key, _)| key == k) {
+                p.1 = v.clone();
+            }
+        }
+        let mut out = url::form_urlencoded::Serializer::new(String::new());
+        for (k, v) in pairs.iter().filter(|(_, v)| !v.is_empty() && v != "1") {
+            out.append_pair(k, v);
+        }
+        out.finish()
+    };
+    let columns: Vec<J> = ingest
+        .columns
+        .iter()
+        .map(|c| {
+            let next_dir = if c.name == sort && dir != "desc" { "desc" } else { "asc" };
+            json!({
+                "name": c.name,
+                "kind": c.kind,
+                "sort_query": link(&[("orden", c.name.clone()), ("dir", next_dir.into()), ("pagina", "1".into())]),
+            })
+        })
+        .collect();
+    let first = (page - 1) * PAGE_ROWS + 1;
+    let last = (first + rows.len() as u64).saturating_sub(1);
+    let more = (last as i64) < total;
+    let versions = catalog::store::versions_of(&ctx.state.db, r.id).await?;
+    let version_number = versions
+        .iter()
+        .find(|v| v.id == ingest.version_id)
+        .map(|v| v.number);
+    let mut api = url::form_urlencoded::Serializer::new(String::new());
+    api.append_pair("resource_id", &r.id.to_string());
+    for (k, v) in &params {
+        api.append_pair(
+            k,
+            &v.as_str()
+                .map(str::to_string)
+                .unwrap_or_else(|| v.to_string()),
+        );
+    }
+    ctx.render(
+        "ingest/table.html",
+        context! {
+            dataset => json!({"slug": d.slug, "title": d.meta.title}),
+            resource => json!({"slug": r.slug, "name": r.name}),
+            columns => columns,
+            rows => rows,
+            total => total,
+            first => if rows.is_empty() { 0 } else { first },
+            last => last,
+            q => q_text,
+            filter_column => column,
+            filter_value => value,
+            sort => sort,
+            dir => dir,
+            problem => problem,
+            version_number => version_number,
+            prev_query => (page > 1).then(|| link(&[("pagina", (page - 1).to_string())])),
+            next_query => more.then(|| link(&[("pagina", (page + 1).to_string())])),
+            api_url => format!("/api/3/action/datastore_search?{}", api.finish()),
+        },
+    )
+}
+
+/// Answers of `datastore_search`, per version (a version never changes, so
+/// an answer stays right forever): the encoded body and its content type.
+pub struct AnswerCache {
+    inner: Mutex<lru::LruCache<String, Arc<(Bytes, &'static str)>>>,
+}
+
+impl AnswerCache {
+    pub fn new(entries: usize) -> AnswerCache {
+        AnswerCache {
+            inner: Mutex::new(lru::LruCache::new(
+                NonZeroUsize::new(entries).unwrap_or(NonZeroUsize::MIN),
+            )),
+        }
+    }
+    fn get(&self, key: &str) -> Option<Arc<(Bytes, &'static str)>> {
+        self.inner.lock().ok()?.get(key).cloned()
+    }
+    fn put(&self, key: String, value: Arc<(Bytes, &'static str)>) {
+        if let Ok(mut c) = self.inner.lock() {
+            c.put(key, value);
+        }
+    }
+}
+
+/// CKAN's error envelope, with CKAN's status codes.
+fn ckan_error(status: StatusCode, kind: &str, error: Map<String, J>) -> Response {
+    let mut e = error;
+    e.insert("__type".into(), J::from(kind));
+    let body = json!({
+        "help": "/api/3/action/help_show?name=datastore_search",
+        "success": false,
+        "error": e,
+    });
+    (status, axum::Json(body)).into_response()
+}
+
+fn not_found(message: &str) -> Response {
+    let mut m = Map::new();
+    m.insert("message".into(), J::from(message));
+    ckan_error(StatusCode::NOT_FOUND, "Not Found Error", m)
+}
+
+fn validation(param: &str, message: &str) -> Response {
+    let mut m = Map::new();
+    m.insert(param.into(), json!([message]));
+    ckan_error(StatusCode::CONFLICT, "Validation Error", m)
+}
+
+/// May this person read the dataset? (Published and public, or its body's
+/// own people and the institute.)
+fn may_read(ctx: &Ctx, d: &Dataset) -> bool {
+    (d.is_public() || catalog::http::resources::is_insider(ctx, d.body_id))
+        && d.deleted_at.is_none()
+}
+
+async fn resource_and_dataset(
+    ctx: &Ctx,
+    resource_id: i64,
+) -> Result<Option<(Resource, Dataset)>, Error> {
+    let Some(r) = catalog::store::resource_by_id(&ctx.state.db, resource_id).await? else {
+        return Ok(None);
+    };
+    let mut conn = ctx.state.db.pool().acquire().await?;
+    let Some(d) = catalog::store::dataset_by_id(&mut conn, r.dataset_id).await? else {
+        return Ok(None);
+    };
+    Ok(may_read(ctx, &d).then_some((r, d)))
+}
+
+/// The parameters of a GET (query string) or a POST (JSON body, or a form).
+fn params(ctx: &Ctx, method: &Method, body: &Bytes) -> Result<Map<String, J>, Box<Response>> {
+    if method == Method::POST && !body.is_empty() {
+        return match serde_json::from_slice::<J>(body) {
+            Ok(J::Object(m)) => Ok(m),
+            _ => Err(Box::new(validation(
+                "body",
+                "el cuerpo debe ser un objeto JSON, como {\"resource_id\": \"12\"}",
+            ))),
+        };
+    }
+    let mut m = Map::new();
+    for (k, v) in url::form_urlencoded::parse(ctx.query.as_bytes()) {
+        m.insert(k.into_owned(), J::from(v.into_owned()));
+    }
+    Ok(m)
+}
+
+async fn datastore_search(ctx: Ctx, method: Method, body: Bytes) -> Result<Response, Error> {
+    let params = match params(&ctx, &method, &body) {
+        Ok(p) => p,
+        Err(res) => return Ok(*res),
+    };
+    let raw_id = match params.get("resource_id") {
+        Some(J::String(s)) => s.trim().to_string(),
+        Some(J::Number(n)) => n.to_string(),
+        _ => {
+            return Ok(validation(
+                "resource_id",
+                "falta el identificador del recurso",
+            ))
+        }
+    };
+    let Ok(resource_id) = raw_id.parse::<i64>() else {
+        return Ok(not_found(&format!("no existe el recurso «{raw_id}»")));
+    };
+    let Some((r, _d)) = resource_and_dataset(&ctx, resource_id).await? else {
+        return Ok(not_found(&format!("no existe el recurso «{raw_id}»")));
+    };
+    let Some(ingest) = store::serving(&ctx.state.db, r.id).await? else {
+        return Ok(not_found(
+            "este recurso todavía no tiene datos consultables: su carga está en curso o no se pudo hacer",
+        ));
+    };
+    let q = match query::parse(&params, &ingest.columns) {
+        Ok(q) => q,
+        Err(e) => return Ok(validation(e.param, &e.message)),
+    };
+    let Some(ds) = ctx.state.service::<Datastore>() else {
+        return Err(Error::unavailable());
+    };
+    let cache = ctx.state.service::<AnswerCache>();
+    let key = format!("{}|{}|{}", ingest.version_id, r.id, q.cache_key());
+    if let Some(hit) = cache.and_then(|c| c.get(&key)) {
+        return Ok(answer(&hit));
+    }
+    let found = match ds.search(ingest.version_id, &ingest.columns, &q).await {
+        Ok(f) => f,
+        Err(crate::datastore::DatastoreError::Timeout) => {
+            return Ok(validation(
+                "query",
+                "la consulta tardó demasiado; pida menos filas o use filtros",
+            ))
+        }
+        Err(e) => return Err(Error::internal(e)),
+    };
+    let selected: Vec<usize> = if q.fields.is_empty() {
+        (0..ingest.columns.len()).collect()
+    } else {
+        q.fields.clone()
+    };
+    let mut fields = vec![json!({"id": "_id", "type": "int"})];
+    for &i in &selected {
+        let c = &ingest.columns[i];
+        fields.push(json!({"id": c.name, "type": c.kind.ckan()}));
+    }
+    let names: Vec<&str> = std::iter::once("_id")
+        .chain(selected.iter().map(|&i| ingest.columns[i].name.as_str()))
+        .collect();
+    let records = match q.format {
+        RecordsFormat::Objects => J::Array(
+            found
+                .records
+                .into_iter()
+                .map(|row| {
+                    J::Object(
+                        names
+                            .iter()
+                            .zip(row)
+                            .map(|(n, v)| (n.to_string(), v))
+                            .collect(),
+                    )
+                })
+                .collect(),
+        ),
+        RecordsFormat::Lists => J::Array(found.records.into_iter().map(J::Array).collect()),
+        RecordsFormat::Csv | RecordsFormat::Tsv => {
+            J::String(delimited(&found.records, q.format == RecordsFormat::Tsv))
+        }
+    };
+    let base = format!("/api/3/action/datastore_search?resource_id={}", r.id);
+    let mut result = json!({
+        "include_total": q.include_total,
+        "resource_id": r.id.to_string(),
+        "fields": fields,
+        "records_format": match q.format {
+            RecordsFormat::Objects => "objects",
+            RecordsFormat::Lists => "lists",
+            RecordsFormat::Csv => "csv",
+            RecordsFormat::Tsv => "tsv",
+        },
+        "records": records,
+        "limit": q.limit,
+        "_links": {
+            "start": base,
+            "next": format!("{base}&offset={}", q.offset + u64::from(q.limit)),
+        },
+    });
+    if q.offset > 0 {
+        result["offset"] = J::from(q.offset);
+    }
+    if let Some(t) = found.total {
+        result["total"] = J::from(t);
+        result["total_was_estimated"] = J::Bool(false);
+    }
+    let body = json!({
+        "help": "/api/3/action/help_show?name=datastore_search",
+        "success": true,
+        "result": result,
+    });
+    let encoded = Arc::new((
+        Bytes::from(serde_json::to_vec(&body).map_err(Error::internal)?),
+        "application/json",
+    ));
+    if let Some(c) = cache {
+        c.put(key, encoded.clone());
+    }
+    Ok(answer(&encoded))
+}
+
+fn answer(a: &(Bytes, &'static str)) -> Response {
+    let mut res = Response::new(axum::body::Body::from(a.0.clone()));
+    res.headers_mut()
+        .insert(header::CONTENT_TYPE, HeaderValue::from_static(a.1));
+    res.headers_mut().insert(
+        header::ACCESS_CONTROL_ALLOW_ORIGIN,
+        HeaderValue::from_static("*"),
+    );
+    res
+}
+
+/// Records as CSV or TSV text (CKAN's `records_format=csv`), with formula
+/// cells defused for spreadsheets.
+fn delimited(records: &[Vec<J>], tab: bool) -> String {
+    let mut w = csv_writer(tab);
+    for row in records {
+        let cells: Vec<String> = row
+            .iter()
+            .map(|v| match v {
+                J::Null => String::new(),
+                J::String(s) => tabular::neutralize_formula(s).into_owned(),
+                other => other.to_string(),
+            })
+            .collect();
+        let _ = w.write_record(&cells);
+    }
+    String::from_utf8(w.into_inner().unwrap_or_default()).unwrap_or_default()
+}
+
+fn csv_writer(tab: bool) -> csv::Writer<Vec<u8>> {
+    csv::WriterBuilder::new()
+        .delimiter(if tab { b'\t' } else { b',' })
+        .from_writer(vec![])
+}
+
+async fn resource_in(ctx: &Ctx, slug: &str, resource: &str) -> Result<Resource, Error> {
+    let d = catalog::http::resources::readable(ctx, slug).await?;
+    catalog::store::resource_by_slug(&ctx.state.db, d.id, resource)
+        .await?
+        .ok_or_else(Error::not_found)
+}
+
+/// Where the newest load stands, for the progress bar.
+async fn progress(
+    ctx: Ctx,
+    Path((slug, resource)): Path<(String, String)>,
+) -> Result<Response, Error> {
+    let r = resource_in(&ctx, &slug, &resource).await?;
+    let latest = current_ingest(&ctx, r.id).await?;
+    let serving = store::serving(&ctx.state.db, r.id).await?;
+    let body = match latest {
+        None => json!({"status": "pending", "rows_done": 0}),
+        Some(i) => json!({
+            "version_id": i.version_id,
+            "status": i.status,
+            "rows_done": i.rows_done,
+            "rows": i.rows,
+            "percent": percent(&i),
+            "error": i.error,
+            "serving_version_id": serving.map(|s| s.version_id),
+        }),
+    };
+    let mut res = axum::Json(body).into_response();
+    res.headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    Ok(res)
+}
+
+/// The ingest of the resource's current version (none yet: it waits).
+async fn current_ingest(ctx: &Ctx, resource_id: i64) -> Result<Option<Ingest>, Error> {
+    let Some(current) = catalog::store::latest_version(&ctx.state.db, resource_id).await? else {
+        return Ok(None);
+    };
+    Ok(store::by_version(&ctx.state.db, current.id).await?)
+}
+
+fn percent(i: &Ingest) -> Option<u8> {
+    match (i.status, i.rows) {
+        (Status::Ready, _) => Some(100),
+        (Status::Running, Some(total)) if total > 0 => {
+            Some(u8::try_from((i.rows_done * 100 / total).clamp(0, 99)).unwrap_or(99))
+        }
+        _ => None,
+    }
+}
+
+/// The validation report of the newest analysed version, in the shape of
+/// `frictionless validate --json`.
+async fn report(
+    ctx: Ctx,
+    Path((slug, resource)): Path<(String, String)>,
+) -> Result<Response, Error> {
+    let r = resource_in(&ctx, &slug, &resource).await?;
+    let Some(i) = current_ingest(&ctx, r.id).await? else {
+        return Err(Error::not_found());
+    };
+    let Some(report) = i.report else {
+        return Err(Error::not_found());
+    };
+    Ok(axum::Json(report).into_response())
+}
+
+/// The table on a resource's page: the state of its load, what validation
+/// found, and the first rows.
+pub struct ResourceTable;
+
+#[async_trait::async_trait]
+impl Fragment for ResourceTable {
+    fn page(&self) -> &'static str {
+        "resource"
+    }
+
+    async fn render(&self, ctx: &Ctx, resource_id: i64) -> Result<Option<String>, Error> {
+        let Some((r, d)) = resource_and_dataset(ctx, resource_id).await? else {
+            return Ok(None);
+        };
+        let versions = catalog::store::versions_of(&ctx.state.db, r.id).await?;
+        let Some(current) = versions.first() else {
+            return Ok(None);
+        };
+        if crate::job::tabular_format(&current.format, &current.filename).is_none() {
+            return Ok(None);
+        }
+        let latest = store::by_version(&ctx.state.db, current.id).await?;
+        let serving = store::serving(&ctx.state.db, r.id).await?;
+        let mut preview = None;
+        if let (Some(s), Some(ds)) = (&serving, ctx.state.service::<Datastore>()) {
+            let q = query::Query {
+                filters: vec![],
+                q: None,
+                fields: vec![],
+                sort: vec![],
+                limit: 10,
+                offset: 0,
+                include_total: false,
+                format: RecordsFormat::Lists,
+            };
+            if let Ok(found) = ds.search(s.version_id, &s.columns, &q).await {
+                preview = Some(found.records);
+            }
+        }
+        let errors: Vec<J> = latest
+            .as_ref()
+            .and_then(|i| i.report.as_ref())
+            .and_then(|rep| rep["tasks"][0]["errors"].as_array().cloned())
+            .unwrap_or_default()
+            .into_iter()
+            .take(20)
+            .collect();
+        let counts: Vec<(String, u64)> = latest
+            .as_ref()
+            .and_then(|i| i.report.as_ref())
+            .and_then(|rep| rep["x-apertura-counts"].as_object().cloned())
+            .map(|m| {
+                m.into_iter()
+                    .map(|(k, v)| (k, v.as_u64().unwrap_or_default()))
+                    .collect()
+            })
+            .unwrap_or_default();
+        let current_number = current.number;
+        let serving_number = match &serving {
+            Some(s) => versions
+                .iter()
+                .find(|v| v.id == s.version_id)
+                .map(|v| v.number),
+            None => None,
+        };
+        let html = ctx.render_fragment(
+            "ingest/fragment_resource.html",
+            context! {
+                dataset_slug => d.slug,
+                resource_slug => r.slug,
+                resource_id => r.id,
+                latest => latest,
+                percent => latest.as_ref().and_then(percent),
+                current_number => current_number,
+                serving => serving,
+                serving_number => serving_number,
+                preview => preview,
+                errors => errors,
+                counts => counts,
+                public_url => ctx.state.config.public_url().trim_end_matches('/').to_string(),
+            },
+        )?;
+        Ok(Some(html))
+    }
+}

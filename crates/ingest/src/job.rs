@@ -1,0 +1,438 @@
+//! The ingest job: for one resource version, read the file twice with the
+//! `tabular` engine (pass 1: dialect, types from every row, validation;
+//! pass 2: typed rows) and load the rows into the datastore. The parsing runs
+//! on a blocking thread and hands rows over a bounded channel, so memory stays
+//! flat whatever the file's size. The version becomes queryable only when the
+//! load has committed; any failure leaves the previous version serving and
+//! says why.
+
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::time::Duration;
+
+use kernel::db::Db;
+use kernel::files::FileStore;
+use kernel::jobs::{JobContext, JobError, JobHandler};
+use serde_json::json;
+
+use crate::datastore::{Column, Datastore, Kind};
+use crate::store::{self, Findings, Status};
+
+pub const INGEST_VERSION: &str = "ingest.version";
+
+/// Rows handed from the parser to the loader at a time.
+const BATCH: usize = 4_096;
+
+/// The tabular format of a stored version, if it has one.
+pub fn tabular_format(format: &str, filename: &str) -> Option<tabular::Format> {
+    let ext = filename
+        .rsplit_once('.')
+        .map(|(_, e)| e.to_ascii_lowercase());
+    match format.to_ascii_uppercase().as_str() {
+        "CSV" => Some(tabular::Format::Csv),
+        "TSV" => Some(tabular::Format::Tsv),
+        "XLSX" => Some(tabular::Format::Xlsx),
+        "XLS" => Some(tabular::Format::Xls),
+        _ => match ext.as_deref() {
+            Some("csv") => Some(tabular::Format::Csv),
+            Some("tsv") | Some("tab") => Some(tabular::Format::Tsv),
+            _ => None,
+        },
+    }
+}
+
+/// The columns of the datastore table for an analysis, kept in the stored
+/// schema under `x-apertura-columns`.
+pub fn columns_of(schema: &tabular::Schema) -> Vec<Column> {
+    schema
+        .fields
+        .iter()
+        .map(|f| Column {
+            name: f.name.clone(),
+            kind: Kind::of(&f.field_type),
+        })
+        .collect()
+}
+
+pub struct IngestVersion {
+    pub db: Db,
+    pub files: FileStore,
+    pub datastore: Datastore,
+    pub tmp_dir: PathBuf,
+}
+
+/// A file to read: the blob itself on a local store, or a temporary copy.
+struct Local {
+    path: PathBuf,
+    temporary: bool,
+}
+
+impl Drop for Local {
+    fn drop(&mut self) {
+        if self.temporary {
+            let _ = std::fs::remove_file(&self.path);
+        }
+    }
+}
+
+/// Why an ingest stopped.
+#[derive(Debug)]
+pub enum Stop {
+    Cancelled,
+    /// A message for the publisher.
+    Failed(String),
+    /// Worth another try (database or storage unavailable).
+    Retry(String),
+}
+
+impl std::fmt::Display for Stop {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Stop::Cancelled => f.write_str("la carga se canceló"),
+            Stop::Failed(m) | Stop::Retry(m) => f.write_str(m),
+        }
+    }
+}
+
+impl From<sqlx::Error> for Stop {
+    fn from(e: sqlx::Error) -> Stop {
+        Stop::Retry(e.to_string())
+    }
+}
+
+impl From<crate::datastore::DatastoreError> for Stop {
+    fn from(e: crate::datastore::DatastoreError) -> Stop {
+        Stop::Retry(e.to_string())
+    }
+}
+
+fn engine_stop(e: tabular::Error) -> Stop {
+    match e {
+        tabular::Error::Cancelled => Stop::Cancelled,
+        other => Stop::Failed(other.to_string()),
+    }
+}
+
+/// What a running load shares with whoever watches it: rows read so far in
+/// the current pass, the rows of the whole file once pass 1 knows them, and a
+/// flag to stop.
+#[derive(Debug, Default)]
+pub struct Watch {
+    pub rows: AtomicU64,
+    pub total: AtomicU64,
+    pub cancel: AtomicBool,
+}
+
+/// What pass 1 found, as stored beside the ingest.
+pub fn findings(analysis: &tabular::Analysis, version_id: i64) -> Findings {
+    let columns = columns_of(&analysis.schema);
+    let mut schema = serde_json::to_value(&analysis.schema).unwrap_or(json!({}));
+    if let Some(obj) = schema.as_object_mut() {
+        obj.insert("x-apertura-columns".into(), json!(columns));
+    }
+    let mut report = analysis
+        .report
+        .to_frictionless_json(&format!("version-{version_id}"));
+    if let Some(obj) = report.as_object_mut() {
+        obj.insert("x-apertura-counts".into(), json!(analysis.report.counts));
+    }
+    Findings {
+        rows: i64::try_from(analysis.rows).unwrap_or(i64::MAX),
+        valid: analysis.report.valid,
+        error_count: i64::try_from(analysis.report.stats.errors).unwrap_or(i64::MAX),
+        schema,
+        dialect: serde_json::to_value(&analysis.dialect).unwrap_or(json!({})),
+        report,
+        stats: serde_json::to_value(&analysis.columns).unwrap_or(json!([])),
+        notices: analysis.notices.iter().map(|n| n.message.clone()).collect(),
+        geo: analysis
+            .geo
+            .as_ref()
+            .and_then(|g| serde_json::to_value(g).ok()),
+    }
+}
+
+/// Reads a local file twice and loads it into the datastore as `version_id`:
+/// the whole ingest, for the job and for `apertura load`. Returns the
+/// analysis and the rows loaded; on any error the table is not left behind.
+pub async fn load_path(
+    datastore: &Datastore,
+    version_id: i64,
+    path: &std::path::Path,
+    options: &tabular::Options,
+    watch: &Watch,
+) -> Result<(tabular::Analysis, u64), Stop> {
+    // Pass 1 on a blocking thread: dialect, types from every row, findings.
+    let analysis = {
+        let path = path.to_path_buf();
+        let options = options.clone();
+        // The watch outlives neither pass; the passes get a handle on it.
+        let rows = std::sync::Arc::new(AtomicU64::new(0));
+        let cancel = std::sync::Arc::new(AtomicBool::new(false));
+        let (r, c) = (rows.clone(), cancel.clone());
+        let mut pass = tokio::task::spawn_blocking(move || {
+            tabular::analyze_path(&path, &options, &mut |p: tabular::Progress| {
+                r.store(p.rows, Ordering::Relaxed);
+                !c.load(Ordering::Relaxed)
+            })
+        });
+        let mut tick = tokio::time::interval(Duration::from_millis(100));
+        loop {
+            tokio::select! {
+                done = &mut pass => break done.map_err(|e| Stop::Failed(format!("la lectura del archivo se interrumpió: {e}")))?.map_err(engine_stop)?,
+                _ = tick.tick() => {
+                    watch.rows.store(rows.load(Ordering::Relaxed), Ordering::Relaxed);
+                    cancel.store(watch.cancel.load(Ordering::Relaxed), Ordering::Relaxed);
+                }
+            }
+        }
+    };
+    watch.total.store(analysis.rows, Ordering::Relaxed);
+    watch.rows.store(0, Ordering::Relaxed);
+    let columns = columns_of(&analysis.schema);
+
+    // Pass 2: the parser fills a bounded channel, the loader empties it.
+    let mut loader = datastore.begin_load(version_id, &columns).await?;
+    let (tx, mut rx) = tokio::sync::mpsc::channel::<Vec<Vec<tabular::Value>>>(4);
+    let seen = std::sync::Arc::new(AtomicU64::new(0));
+    let stop = std::sync::Arc::new(AtomicBool::new(false));
+    let producer = {
+        let path = path.to_path_buf();
+        let analysis = analysis.clone();
+        let options = options.clone();
+        let (seen, stop) = (seen.clone(), stop.clone());
+        tokio::task::spawn_blocking(move || -> Result<(), tabular::Error> {
+            let reader = tabular::rows_path(&path, &analysis, &options)?;
+            let mut batch = Vec::with_capacity(BATCH);
+            let mut n = 0u64;
+            for row in reader {
+                batch.push(row?.values);
+                n += 1;
+                if batch.len() == BATCH {
+                    seen.store(n, Ordering::Relaxed);
+                    if stop.load(Ordering::Relaxed) {
+                        return Err(tabular::Error::Cancelled);
+                    }
+                    let full = std::mem::replace(&mut batch, Vec::with_capacity(BATCH));
+                    if tx.blocking_send(full).is_err() {
+                        return Ok(()); // the loader stopped; it says why
+                    }
+                }
+            }
+            if !batch.is_empty() {
+                let _ = tx.blocking_send(batch);
+            }
+            seen.store(n, Ordering::Relaxed);
+            Ok(())
+        })
+    };
+    let consume = async {
+        while let Some(batch) = rx.recv().await {
+            loader.write(&batch).await?;
+        }
+        Ok::<_, Stop>(loader)
+    };
+    tokio::pin!(consume);
+    let mut tick = tokio::time::interval(Duration::from_millis(100));
+    let consumed = loop {
+        tokio::select! {
+            done = &mut consume => break done,
+            _ = tick.tick() => {
+                watch.rows.store(seen.load(Ordering::Relaxed), Ordering::Relaxed);
+                stop.store(watch.cancel.load(Ordering::Relaxed), Ordering::Relaxed);
+            }
+        }
+    };
+    let loader = match consumed {
+        Ok(loader) => loader,
+        Err(e) => {
+            // The receiver is gone with `consume`: the parser stops at its next send.
+            stop.store(true, Ordering::Relaxed);
+            let _ = producer.await;
+            return Err(e);
+        }
+    };
+    producer
+        .await
+        .map_err(|e| Stop::Failed(format!("la lectura del archivo se interrumpió: {e}")))?
+        .map_err(engine_stop)?;
+    let loaded = loader.finish().await?;
+    watch.rows.store(loaded, Ordering::Relaxed);
+    Ok((analysis, loaded))
+}
+
+impl IngestVersion {
+    async fn local_copy(&self, sha256: &str) -> Result<Local, Stop> {
+        let files_error = |e: kernel::files::FileError| Stop::Retry(e.to_string());
+        if let Some(path) = self.files.local_path(sha256).map_err(files_error)? {
+            return Ok(Local {
+                path,
+                temporary: false,
+            });
+        }
+        tokio::fs::create_dir_all(&self.tmp_dir)
+            .await
+            .map_err(|e| Stop::Retry(e.to_string()))?;
+        let path = self
+            .tmp_dir
+            .join(format!("ingest-{sha256}-{}", std::process::id()));
+        let local = Local {
+            path,
+            temporary: true,
+        };
+        self.files
+            .download_to(sha256, &local.path)
+            .await
+            .map_err(files_error)?;
+        Ok(local)
+    }
+
+    async fn ingest(
+        &self,
+        ctx: &JobContext,
+        version_id: i64,
+        sha256: &str,
+        format: tabular::Format,
+    ) -> Result<i64, Stop> {
+        let local = self.local_copy(sha256).await?;
+        let options = tabular::Options {
+            format,
+            ..tabular::Options::default()
+        };
+        let watch = Watch::default();
+        let load = load_path(&self.datastore, version_id, &local.path, &options, &watch);
+        tokio::pin!(load);
+        let mut tick = tokio::time::interval(Duration::from_millis(500));
+        let (analysis, rows) = loop {
+            tokio::select! {
+                done = &mut load => break done?,
+                _ = tick.tick() => {
+                    let total = watch.total.load(Ordering::Relaxed);
+                    let total = (total > 0).then(|| i64::try_from(total).unwrap_or(i64::MAX));
+                    if let Err(stop) = self.tell(ctx, version_id, &watch.rows, &watch.cancel, total).await {
+                        watch.cancel.store(true, Ordering::Relaxed);
+                        let _ = (&mut load).await;
+                        return Err(stop);
+                    }
+                }
+            }
+        };
+        store::save_findings(&self.db, version_id, &findings(&analysis, version_id)).await?;
+        Ok(i64::try_from(rows).unwrap_or(i64::MAX))
+    }
+
+    async fn tell(
+        &self,
+        ctx: &JobContext,
+        version_id: i64,
+        seen: &AtomicU64,
+        cancel: &AtomicBool,
+        total: Option<i64>,
+    ) -> Result<(), Stop> {
+        let rows = i64::try_from(seen.load(Ordering::Relaxed)).unwrap_or(i64::MAX);
+        if let Err(e) = store::progress(&self.db, version_id, rows).await {
+            tracing::warn!(error = %e, "ingest progress not saved");
+        }
+        match ctx.progress(rows, total, None).await {
+            Ok(()) => Ok(()),
+            Err(JobError::Cancelled) => {
+                cancel.store(true, Ordering::Relaxed);
+                Err(Stop::Cancelled)
+            }
+            Err(JobError::LeaseLost) => {
+                cancel.store(true, Ordering::Relaxed);
+                Err(Stop::Retry("el trabajo pasó a otro proceso".into()))
+            }
+            Err(_) => Ok(()),
+        }
+    }
+}
+
+#[async_trait::async_trait]
+impl JobHandler for IngestVersion {
+    fn kind(&self) -> &'static str {
+        INGEST_VERSION
+    }
+
+    async fn run(&self, ctx: &JobContext) -> Result<(), JobError> {
+        let version_id = ctx.payload()["version_id"]
+            .as_i64()
+            .ok_or_else(|| JobError::Permanent("trabajo sin version_id".into()))?;
+        let Some(v) = catalog::store::version_by_id(&self.db, version_id).await? else {
+            return Ok(());
+        };
+        let Some(format) = tabular_format(&v.format, &v.filename) else {
+            return Ok(()); // not a table: nothing to load
+        };
+        store::start(
+            &self.db,
+            version_id,
+            v.resource_id,
+            ctx.job.id,
+            Some(v.size),
+        )
+        .await?;
+        match self.ingest(ctx, version_id, &v.sha256, format).await {
+            Ok(rows) => {
+                store::finish(&self.db, version_id, Status::Ready, Some(rows), None).await?;
+                tracing::info!(version_id, rows, "ingest ready");
+                Ok(())
+            }
+            Err(stop) => {
+                // Nothing half-loaded stays behind (the load's transaction
+                // rolled back), and the previous version keeps serving.
+                let _ = self.datastore.drop_table(version_id).await;
+                let (status, message, result) = match stop {
+                    Stop::Cancelled => (
+                        Status::Cancelled,
+                        "La carga se canceló.".to_string(),
+                        Err(JobError::Cancelled),
+                    ),
+                    Stop::Failed(m) => (Status::Failed, m.clone(), Err(JobError::Permanent(m))),
+                    Stop::Retry(m) => {
+                        let last = ctx.job.attempt >= ctx.job.max_attempts;
+                        (
+                            if last {
+                                Status::Failed
+                            } else {
+                                Status::Pending
+                            },
+                            format!("No se pudo terminar la carga: {m}"),
+                            Err(JobError::Retry(m)),
+                        )
+                    }
+                };
+                store::finish(&self.db, version_id, status, None, Some(&message)).await?;
+                result
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn which_versions_are_tables() {
+        assert!(matches!(
+            tabular_format("CSV", "a.csv"),
+            Some(tabular::Format::Csv)
+        ));
+        assert!(matches!(
+            tabular_format("XLSX", "a.xlsx"),
+            Some(tabular::Format::Xlsx)
+        ));
+        assert!(matches!(
+            tabular_format("TSV", "a.tsv"),
+            Some(tabular::Format::Tsv)
+        ));
+        assert!(matches!(
+            tabular_format("XLS", "a.xls"),
+            Some(tabular::Format::Xls)
+        ));
+        assert!(tabular_format("PDF", "a.pdf").is_none());
+        assert!(tabular_format("JSON", "a.json").is_none());
+        assert!(tabular_format("GeoJSON", "a.geojson").is_none());
+    }
+}
