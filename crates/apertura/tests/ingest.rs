@@ -174,6 +174,38 @@ async fn the_demo_census_table_is_queryable_like_ckan() {
         .await;
     assert_eq!(status, 200);
     assert!(html.contains("«mucha» no es un valor válido"), "{html}");
+
+    // The whole filtered, sorted result as a download, streamed.
+    let r = app
+        .get(&format!(
+            "{page}/exportar.csv?orden=poblacion_2020&dir=desc"
+        ))
+        .await;
+    assert_eq!(r.status(), 200);
+    assert!(r.headers()["content-disposition"]
+        .to_str()
+        .unwrap()
+        .starts_with("attachment;"));
+    let bytes = r.bytes().await.unwrap();
+    assert_eq!(&bytes[..3], b"\xEF\xBB\xBF");
+    let text = std::str::from_utf8(&bytes[3..]).unwrap();
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines.len(), 126, "header and 125 rows");
+    assert_eq!(lines[0], "clave_inegi,municipio,cabecera,poblacion_2020");
+    assert!(lines[1].contains("Ecatepec de Morelos"));
+    let r = app.get(&format!("{page}/exportar.json?q=tlal")).await;
+    let rows: Vec<Value> = r.json().await.unwrap();
+    assert!(rows.len() >= 2, "Tlalmanalco, Tlalnepantla…");
+    assert!(rows.iter().all(|r| r["municipio"]
+        .as_str()
+        .unwrap()
+        .to_lowercase()
+        .contains("tlal")
+        || r["cabecera"]
+            .as_str()
+            .unwrap()
+            .to_lowercase()
+            .contains("tlal")));
 }
 
 #[tokio::test]

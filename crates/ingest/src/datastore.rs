@@ -113,15 +113,19 @@ impl Datastore {
     pub fn open(config: &Config) -> Result<Datastore, String> {
         match config.database().map_err(|e| e.to_string())? {
             DatabaseTarget::Sqlite(path) => Ok(Datastore::sqlite_at(&datastore_path(&path))),
-            DatabaseTarget::Postgres(url) => {
-                let pool = PgPoolOptions::new()
-                    .max_connections(8)
-                    .acquire_timeout(Duration::from_secs(10))
-                    .connect_lazy(&url)
-                    .map_err(|e| e.to_string())?;
-                Ok(Datastore::Postgres(pool))
-            }
+            DatabaseTarget::Postgres(url) => Datastore::postgres(&url),
         }
+    }
+
+    /// A datastore in the PostgreSQL database at `url` (tables beside the
+    /// platform's, named `ds_v…`).
+    pub fn postgres(url: &str) -> Result<Datastore, String> {
+        let pool = PgPoolOptions::new()
+            .max_connections(8)
+            .acquire_timeout(Duration::from_secs(10))
+            .connect_lazy(url)
+            .map_err(|e| e.to_string())?;
+        Ok(Datastore::Postgres(pool))
     }
 
     /// A datastore in the SQLite file at `path` (created if missing).
@@ -347,6 +351,10 @@ fn where_clause(columns: &[Column], q: &Query, pg: bool) -> (String, Vec<Bind>) 
         if !alts.is_empty() {
             conds.push(format!("({})", alts.join(" OR ")));
         }
+    }
+    if let Some(after) = q.after_id {
+        let p = placeholder(&mut binds, Bind::Int(after));
+        conds.push(format!("_id > {p}"));
     }
     if let Some(text) = &q.q {
         let like = format!("%{}%", escape_like(text));

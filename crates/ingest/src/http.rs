@@ -10,6 +10,7 @@ use axum::extract::Path;
 use axum::http::{header, HeaderValue, Method, StatusCode};
 use axum::response::{IntoResponse, Response};
 use catalog::store::{Dataset, Resource};
+use futures::StreamExt;
 use kernel::authz::{Action, Rule};
 use kernel::web::{Ctx, Fragment, Routes};
 use kernel::Error;
@@ -38,10 +39,230 @@ pub fn routes() -> Routes {
             report,
         )
         .get("/datos/{slug}/recursos/{resource}/tabla", &VIEW, table_page)
+        .get(
+            "/datos/{slug}/recursos/{resource}/exportar.csv",
+            &VIEW,
+            export_csv,
+        )
+        .get(
+            "/datos/{slug}/recursos/{resource}/exportar.json",
+            &VIEW,
+            export_json,
+        )
 }
 
 /// Rows per page of the table page.
 const PAGE_ROWS: u64 = 50;
+
+/// What a visitor chose on the table page (its query string): free text,
+/// one column filter, a sort, a page.
+#[derive(Debug, Clone, Default)]
+struct Choices {
+    q: String,
+    column: String,
+    value: String,
+    sort: String,
+    dir: String,
+    page: u64,
+}
+
+impl Choices {
+    fn from_query(query: &str) -> Choices {
+        let get = |k: &str| -> String {
+            url::form_urlencoded::parse(query.as_bytes())
+                .find(|(key, _)| key == k)
+                .map(|(_, v)| v.trim().to_string())
+                .unwrap_or_default()
+        };
+        Choices {
+            q: get("q"),
+            column: get("columna"),
+            value: get("valor"),
+            sort: get("orden"),
+            dir: get("dir"),
+            page: get("pagina").parse().unwrap_or(1).max(1),
+        }
+    }
+
+    /// The same choices as `datastore_search` parameters (no paging).
+    fn params(&self) -> Map<String, J> {
+        let mut params = Map::new();
+        if !self.q.is_empty() {
+            params.insert("q".into(), J::from(self.q.clone()));
+        }
+        if !self.column.is_empty() {
+            params.insert(
+                "filters".into(),
+                json!({ self.column.clone(): self.value.clone() }),
+            );
+        }
+        if !self.sort.is_empty() {
+            let direction = if self.dir == "desc" { "desc" } else { "asc" };
+            params.insert("sort".into(), J::from(format!("{} {direction}", self.sort)));
+        }
+        params
+    }
+
+    /// The query string that keeps these choices (for export links).
+    fn query_string(&self) -> String {
+        let mut out = url::form_urlencoded::Serializer::new(String::new());
+        for (k, v) in [
+            ("q", &self.q),
+            ("columna", &self.column),
+            ("valor", &self.value),
+            ("orden", &self.sort),
+            ("dir", &self.dir),
+        ] {
+            if !v.is_empty() {
+                out.append_pair(k, v);
+            }
+        }
+        out.finish()
+    }
+}
+
+/// Rows fetched at a time by an export.
+const EXPORT_CHUNK: u32 = 5_000;
+
+/// The table page's result, whole, as CSV (for spreadsheets: UTF-8 with a
+/// byte-order mark, formulas defused) or JSON, streamed a chunk at a time.
+async fn export(
+    ctx: Ctx,
+    slug: String,
+    resource: String,
+    json_format: bool,
+) -> Result<Response, Error> {
+    let d = catalog::http::resources::readable(&ctx, &slug).await?;
+    let r = catalog::store::resource_by_slug(&ctx.state.db, d.id, &resource)
+        .await?
+        .ok_or_else(Error::not_found)?;
+    let Some(ingest) = store::serving(&ctx.state.db, r.id).await? else {
+        return Err(Error::user(StatusCode::NOT_FOUND, "ingest-table-not-ready"));
+    };
+    let Some(ds) = ctx.state.service::<Datastore>().cloned() else {
+        return Err(Error::unavailable());
+    };
+    let mut params = Choices::from_query(&ctx.query).params();
+    params.insert("limit".into(), J::from(EXPORT_CHUNK));
+    params.insert("include_total".into(), J::Bool(false));
+    let q = match query::parse(&params, &ingest.columns) {
+        Ok(q) => q,
+        Err(e) => {
+            return Err(
+                Error::user(StatusCode::BAD_REQUEST, "ingest-export-bad-choice")
+                    .arg("message", e.message),
+            )
+        }
+    };
+    let columns = ingest.columns.clone();
+    let names: Vec<String> = columns.iter().map(|c| c.name.clone()).collect();
+    let version_id = ingest.version_id;
+    let head: Bytes = if json_format {
+        Bytes::from_static(b"[")
+    } else {
+        let mut w = csv_writer(false);
+        let _ = w.write_record(
+            names
+                .iter()
+                .map(|n| tabular::neutralize_formula(n).into_owned()),
+        );
+        let mut bytes = b"\xEF\xBB\xBF".to_vec();
+        bytes.extend(w.into_inner().unwrap_or_default());
+        Bytes::from(bytes)
+    };
+    // Unsorted exports walk `_id` (fast at any depth); sorted ones page by offset.
+    let stream = futures::stream::unfold((Some(q), true), move |(state, first_chunk)| {
+        let ds = ds.clone();
+        let columns = columns.clone();
+        let names = names.clone();
+        async move {
+            let mut q = state?;
+            let found = match ds.search(version_id, &columns, &q).await {
+                Ok(f) => f,
+                Err(e) => {
+                    tracing::error!(error = %e, "export stopped");
+                    return Some((Err(std::io::Error::other(e.to_string())), (None, false)));
+                }
+            };
+            let n = found.records.len();
+            let last_id = found
+                .records
+                .last()
+                .and_then(|r| r.first())
+                .and_then(J::as_i64);
+            let mut out = Vec::with_capacity(n * 64);
+            if json_format {
+                for (i, row) in found.records.into_iter().enumerate() {
+                    if !(first_chunk && i == 0) {
+                        out.push(b',');
+                    }
+                    let obj: Map<String, J> = names
+                        .iter()
+                        .zip(row.into_iter().skip(1))
+                        .map(|(k, v)| (k.clone(), v))
+                        .collect();
+                    out.extend(serde_json::to_vec(&J::Object(obj)).unwrap_or_default());
+                }
+            } else {
+                out.extend(delimited_rows(&found.records, false).into_bytes());
+            }
+            let done = n < EXPORT_CHUNK as usize;
+            if done && json_format {
+                out.push(b']');
+            }
+            let next = if done {
+                None
+            } else {
+                if q.sort.is_empty() {
+                    q.after_id = last_id;
+                } else {
+                    q.offset += u64::from(q.limit);
+                }
+                Some(q)
+            };
+            let first_after = first_chunk && n == 0;
+            Some((
+                Ok::<_, std::io::Error>(Bytes::from(out)),
+                (next, first_after),
+            ))
+        }
+    });
+    let body = futures::stream::once(async move { Ok::<_, std::io::Error>(head) }).chain(stream);
+    let filename = format!(
+        "{}-{}.{}",
+        d.slug,
+        r.slug,
+        if json_format { "json" } else { "csv" }
+    );
+    let mut res = Response::new(axum::body::Body::from_stream(body));
+    let h = res.headers_mut();
+    h.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static(if json_format {
+            "application/json"
+        } else {
+            "text/csv; charset=utf-8"
+        }),
+    );
+    if let Ok(v) = HeaderValue::from_str(&format!("attachment; filename=\"{filename}\"")) {
+        h.insert(header::CONTENT_DISPOSITION, v);
+    }
+    Ok(res)
+}
+
+async fn export_csv(
+    ctx: Ctx,
+    Path((slug, resource)): Path<(String, String)>,
+) -> Result<Response, Error> {
+    export(ctx, slug, resource, false).await
+}
+
+async fn export_json(
+    ctx: Ctx,
+    Path((slug, resource)): Path<(String, String)>,
+) -> Result<Response, Error> {
+    export(ctx, slug, resource, true).await
+}
 
 /// The whole table, a page at a time: free-text search, one column filter,
 /// sorting by any column. Plain links and a GET form: no JavaScript needed.
@@ -59,31 +280,16 @@ async fn table_page(
     let Some(ds) = ctx.state.service::<Datastore>() else {
         return Err(Error::unavailable());
     };
-    let get = |k: &str| -> String {
-        url::form_urlencoded::parse(ctx.query.as_bytes())
-            .find(|(key, _)| key == k)
-            .map(|(_, v)| v.trim().to_string())
-            .unwrap_or_default()
-    };
-    let (q_text, column, value, sort, dir) = (
-        get("q"),
-        get("columna"),
-        get("valor"),
-        get("orden"),
-        get("dir"),
-    );
-    let page: u64 = get("pagina").parse().unwrap_or(1).max(1);
-    let mut params = Map::new();
-    if !q_text.is_empty() {
-        params.insert("q".into(), J::from(q_text.clone()));
-    }
-    if !column.is_empty() {
-        params.insert("filters".into(), json!({ column.clone(): value.clone() }));
-    }
-    if !sort.is_empty() {
-        let direction = if dir == "desc" { "desc" } else { "asc" };
-        params.insert("sort".into(), J::from(format!("{sort} {direction}")));
-    }
+    let choices = Choices::from_query(&ctx.query);
+    let Choices {
+        q: q_text,
+        column,
+        value,
+        sort,
+        dir,
+        page,
+    } = choices.clone();
+    let mut params = choices.params();
     params.insert("limit".into(), J::from(PAGE_ROWS));
     params.insert(
         "offset".into(),
@@ -172,6 +378,7 @@ async fn table_page(
             prev_query => (page > 1).then(|| link(&[("pagina", (page - 1).to_string())])),
             next_query => more.then(|| link(&[("pagina", (page + 1).to_string())])),
             api_url => format!("/api/3/action/datastore_search?{}", api.finish()),
+            export_query => choices.query_string(),
         },
     )
 }
@@ -396,6 +603,15 @@ fn answer(a: &(Bytes, &'static str)) -> Response {
     res
 }
 
+/// Rows without their `_id`, as CSV text with formula cells defused.
+fn delimited_rows(records: &[Vec<J>], tab: bool) -> String {
+    let trimmed: Vec<Vec<J>> = records
+        .iter()
+        .map(|r| r.iter().skip(1).cloned().collect())
+        .collect();
+    delimited(&trimmed, tab)
+}
+
 /// Records as CSV or TSV text (CKAN's `records_format=csv`), with formula
 /// cells defused for spreadsheets.
 fn delimited(records: &[Vec<J>], tab: bool) -> String {
@@ -521,6 +737,7 @@ impl Fragment for ResourceTable {
                 offset: 0,
                 include_total: false,
                 format: RecordsFormat::Lists,
+                after_id: None,
             };
             if let Ok(found) = ds.search(s.version_id, &s.columns, &q).await {
                 preview = Some(found.records);

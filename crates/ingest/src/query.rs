@@ -43,6 +43,8 @@ pub struct Query {
     pub offset: u64,
     pub include_total: bool,
     pub format: RecordsFormat,
+    /// Only rows after this `_id` (exports walk the table in `_id` order).
+    pub after_id: Option<i64>,
 }
 
 impl Query {
@@ -144,6 +146,7 @@ pub fn parse(params: &serde_json::Map<String, J>, columns: &[Column]) -> Result<
         offset: 0,
         include_total: true,
         format: RecordsFormat::Objects,
+        after_id: None,
     };
     if let Some(v) = params.get("filters") {
         let parsed;

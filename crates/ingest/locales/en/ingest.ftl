@@ -48,3 +48,7 @@ ingest-table-prev = ← Previous
 ingest-table-next = Next →
 ingest-table-as-json = These results as JSON (API)
 ingest-table-not-ready = This table cannot be queried yet.
+ingest-export-intro = Download these rows (all of them, not just this page):
+ingest-export-csv = CSV for spreadsheets
+ingest-export-json = JSON
+ingest-export-bad-choice = Cannot export with that choice: { $message }.

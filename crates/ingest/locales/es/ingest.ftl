@@ -48,3 +48,7 @@ ingest-table-prev = ← Anteriores
 ingest-table-next = Siguientes →
 ingest-table-as-json = Estos mismos resultados en JSON (API)
 ingest-table-not-ready = Esta tabla todavía no se puede consultar.
+ingest-export-intro = Descargar estas filas (todas, no sólo esta página):
+ingest-export-csv = CSV para hoja de cálculo
+ingest-export-json = JSON
+ingest-export-bad-choice = No se puede exportar con esa elección: { $message }.
