@@ -322,3 +322,96 @@ async fn csv_records_defuse_formulas() {
         "=HYPERLINK(\"http://x\")"
     );
 }
+
+#[tokio::test]
+async fn sql_reads_resources_only_within_limits() {
+    let app = spawn_app().await;
+    let page = "/datos/poblacion-municipios-2020/recursos/poblacion-por-municipio";
+    loaded(&app, &app.client, page).await;
+    let id = resource_id(&app, "poblacion-municipios-2020", "poblacion-por-municipio").await;
+    let sql = |s: String| {
+        let app = &app;
+        async move {
+            let r = app
+                .client
+                .post(app.url("/api/3/action/datastore_search_sql"))
+                .json(&json!({ "sql": s }))
+                .send()
+                .await
+                .unwrap();
+            let status = r.status().as_u16();
+            (status, r.json::<Value>().await.unwrap())
+        }
+    };
+    let (status, body) = sql(format!(
+        "SELECT municipio, poblacion_2020 FROM \"{id}\" WHERE poblacion_2020 > 1000000 ORDER BY poblacion_2020 DESC"
+    ))
+    .await;
+    assert_eq!(status, 200, "{body}");
+    let records = body["result"]["records"].as_array().unwrap();
+    assert_eq!(records[0]["municipio"], "Ecatepec de Morelos");
+    assert_eq!(records[0]["poblacion_2020"], 1_645_352);
+    assert_eq!(body["result"]["fields"][1]["type"], "int");
+    let (_, body) = sql(format!(
+        "SELECT count(*) AS n, sum(poblacion_2020) AS total FROM \"{id}\""
+    ))
+    .await;
+    assert_eq!(body["result"]["records"][0]["n"], 125);
+    assert!(body["result"]["records"][0]["total"].as_i64().unwrap() > 16_000_000);
+
+    // Anything but one SELECT over resources is refused, saying why.
+    for (statement, says) in [
+        (format!("DELETE FROM \"{id}\""), "una sola consulta SELECT"),
+        (
+            "SELECT email, password_hash FROM users".to_string(),
+            "no es un recurso",
+        ),
+        (
+            format!("SELECT * FROM \"{id}\"; DROP TABLE users"),
+            "una sola consulta SELECT",
+        ),
+        (
+            format!("SELECT load_extension('x') FROM \"{id}\""),
+            "no está permitida",
+        ),
+        ("SELECT * FROM ds_v1".to_string(), "no es un recurso"),
+    ] {
+        let (status, body) = sql(statement.clone()).await;
+        assert_eq!(status, 409, "{statement}: {body}");
+        assert!(
+            body["error"]["sql"][0].as_str().unwrap().contains(says),
+            "{statement}: {body}"
+        );
+    }
+    let users: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM users")
+        .fetch_one(app.app_state.db.pool())
+        .await
+        .unwrap();
+    assert!(users > 0, "nothing was dropped");
+
+    // A draft's table is not readable by anonymous SQL either.
+    let draft = resource_id(
+        &app,
+        "presupuesto-egresos-zacazonapan-2026",
+        "egresos-por-capitulo",
+    )
+    .await;
+    let (status, _) = sql(format!("SELECT * FROM \"{draft}\"")).await;
+    assert_eq!(status, 404);
+
+    // A runaway query stops at the time limit with a clear answer.
+    let started = Instant::now();
+    let (status, body) = sql(format!(
+        "SELECT count(*) FROM \"{id}\" a, \"{id}\" b, \"{id}\" c, \"{id}\" d, \"{id}\" e"
+    ))
+    .await;
+    assert_eq!(status, 409, "{body}");
+    assert!(body["error"]["sql"][0]
+        .as_str()
+        .unwrap()
+        .contains("5 segundos"));
+    assert!(started.elapsed() < Duration::from_secs(15));
+    // The server still answers.
+    let (status, _) = sql(format!("SELECT count(*) FROM \"{id}\"")).await;
+    assert_eq!(status, 200);
+}

@@ -18,7 +18,7 @@ use sqlx::postgres::{PgPool, PgPoolOptions};
 use sqlx::sqlite::{
     SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
 };
-use sqlx::Row;
+use sqlx::{Column as _, Row};
 use tabular::Value;
 
 use crate::query::{Filter, Query};
@@ -301,6 +301,141 @@ impl Datastore {
             .await
             .map_err(|_| DatastoreError::Timeout)?
     }
+}
+
+/// What a `datastore_search_sql` statement returned.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SqlResult {
+    pub fields: Vec<String>,
+    pub records: Vec<Vec<serde_json::Value>>,
+    /// More rows existed than the limit allowed.
+    pub truncated: bool,
+}
+
+impl Datastore {
+    /// Runs an already checked and rewritten read-only statement (see
+    /// `crate::sql`) with a row limit and a time limit; the database itself
+    /// also refuses writes for it (read-only transaction on PostgreSQL,
+    /// `query_only` on SQLite).
+    pub async fn run_sql(
+        &self,
+        sql: &str,
+        limit: usize,
+        time: Duration,
+    ) -> Result<SqlResult, DatastoreError> {
+        let limit_plus = limit + 1;
+        let result = match self {
+            Datastore::Sqlite(p) => {
+                let mut conn = p.acquire().await?;
+                sqlx::query("PRAGMA query_only = ON")
+                    .execute(&mut *conn)
+                    .await?;
+                let deadline = std::time::Instant::now() + time;
+                conn.lock_handle()
+                    .await?
+                    .set_progress_handler(10_000, move || std::time::Instant::now() < deadline);
+                let wrapped = format!("SELECT * FROM ({sql}) LIMIT {limit_plus}");
+                let rows = sqlx::query(&wrapped).fetch_all(&mut *conn).await;
+                // Leave the connection as it was, whatever happened.
+                if let Ok(mut h) = conn.lock_handle().await {
+                    h.remove_progress_handler();
+                }
+                let _ = sqlx::query("PRAGMA query_only = OFF")
+                    .execute(&mut *conn)
+                    .await;
+                let rows = match rows {
+                    Ok(rows) => rows,
+                    Err(e) if std::time::Instant::now() >= deadline => {
+                        tracing::info!(error = %e, "sql stopped at its time limit");
+                        return Err(DatastoreError::Timeout);
+                    }
+                    Err(e) => return Err(e.into()),
+                };
+                let fields: Vec<String> = rows
+                    .first()
+                    .map(|r| r.columns().iter().map(|c| c.name().to_string()).collect())
+                    .unwrap_or_default();
+                let records = rows
+                    .iter()
+                    .map(decode_dynamic_sqlite)
+                    .collect::<Result<Vec<_>, _>>()?;
+                (fields, records)
+            }
+            Datastore::Postgres(p) => {
+                let mut tx = p.begin().await?;
+                sqlx::query("SET TRANSACTION READ ONLY")
+                    .execute(&mut *tx)
+                    .await?;
+                sqlx::query(&format!(
+                    "SET LOCAL statement_timeout = {}",
+                    time.as_millis()
+                ))
+                .execute(&mut *tx)
+                .await?;
+                let inner = format!("SELECT * FROM ({sql}) q LIMIT {limit_plus}");
+                let described = sqlx::Executor::describe(&mut *tx, &inner).await?;
+                let fields: Vec<String> = described
+                    .columns()
+                    .iter()
+                    .map(|c| c.name().to_string())
+                    .collect();
+                let wrapped = format!("SELECT row_to_json(q)::text FROM ({inner}) q");
+                let rows: Vec<String> = match sqlx::query_scalar(&wrapped).fetch_all(&mut *tx).await
+                {
+                    Ok(rows) => rows,
+                    Err(sqlx::Error::Database(e)) if e.code().as_deref() == Some("57014") => {
+                        return Err(DatastoreError::Timeout)
+                    }
+                    Err(e) => return Err(e.into()),
+                };
+                tx.rollback().await?;
+                let records = rows
+                    .iter()
+                    .map(|text| {
+                        let obj: serde_json::Map<String, serde_json::Value> =
+                            serde_json::from_str(text).unwrap_or_default();
+                        fields
+                            .iter()
+                            .map(|f| obj.get(f).cloned().unwrap_or(serde_json::Value::Null))
+                            .collect()
+                    })
+                    .collect();
+                (fields, records)
+            }
+        };
+        let (fields, mut records) = result;
+        let truncated = records.len() > limit;
+        records.truncate(limit);
+        Ok(SqlResult {
+            fields,
+            records,
+            truncated,
+        })
+    }
+}
+
+fn decode_dynamic_sqlite(
+    r: &sqlx::sqlite::SqliteRow,
+) -> Result<Vec<serde_json::Value>, sqlx::Error> {
+    use serde_json::Value as J;
+    use sqlx::{TypeInfo, ValueRef};
+    let mut out = Vec::with_capacity(r.columns().len());
+    for i in 0..r.columns().len() {
+        let raw = r.try_get_raw(i)?;
+        let kind = if raw.is_null() {
+            "NULL".to_string()
+        } else {
+            raw.type_info().name().to_string()
+        };
+        out.push(match kind.as_str() {
+            "NULL" => J::Null,
+            "INTEGER" | "BOOLEAN" => J::from(r.try_get::<i64, _>(i)?),
+            "REAL" | "NUMERIC" => number(r.try_get::<f64, _>(i)?),
+            "BLOB" => J::Null,
+            _ => J::from(r.try_get::<String, _>(i)?),
+        });
+    }
+    Ok(out)
 }
 
 /// `data/apertura.db` → `data/apertura.datastore.db`.

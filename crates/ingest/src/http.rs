@@ -29,6 +29,16 @@ pub fn routes() -> Routes {
         .get("/api/3/action/datastore_search", &QUERY, datastore_search)
         .post("/api/3/action/datastore_search", &QUERY, datastore_search)
         .get(
+            "/api/3/action/datastore_search_sql",
+            &QUERY,
+            datastore_search_sql,
+        )
+        .post(
+            "/api/3/action/datastore_search_sql",
+            &QUERY,
+            datastore_search_sql,
+        )
+        .get(
             "/datos/{slug}/recursos/{resource}/carga.json",
             &VIEW,
             progress,
@@ -579,6 +589,122 @@ async fn datastore_search(ctx: Ctx, method: Method, body: Bytes) -> Result<Respo
     }
     let body = json!({
         "help": "/api/3/action/help_show?name=datastore_search",
+        "success": true,
+        "result": result,
+    });
+    let encoded = Arc::new((
+        Bytes::from(serde_json::to_vec(&body).map_err(Error::internal)?),
+        "application/json",
+    ));
+    if let Some(c) = cache {
+        c.put(key, encoded.clone());
+    }
+    Ok(answer(&encoded))
+}
+
+/// Rows and time a `datastore_search_sql` statement may take.
+const SQL_ROWS: usize = 32_000;
+const SQL_TIME: std::time::Duration = std::time::Duration::from_secs(5);
+
+async fn datastore_search_sql(ctx: Ctx, method: Method, body: Bytes) -> Result<Response, Error> {
+    let params = match params(&ctx, &method, &body) {
+        Ok(p) => p,
+        Err(res) => return Ok(*res),
+    };
+    let Some(sql) = params.get("sql").and_then(J::as_str).map(str::trim) else {
+        return Ok(validation(
+            "sql",
+            "falta la consulta: sql=SELECT … FROM \"12\"",
+        ));
+    };
+    let ids = match crate::sql::resources(sql) {
+        Ok(ids) => ids,
+        Err(e) => return Ok(validation("sql", &e.to_string())),
+    };
+    // Every table read must be a resource this person may read, loaded.
+    let mut tables = vec![];
+    for id in &ids {
+        if resource_and_dataset(&ctx, *id).await?.is_none() {
+            return Ok(not_found(&format!("no existe el recurso «{id}»")));
+        }
+        let Some(ingest) = store::serving(&ctx.state.db, *id).await? else {
+            return Ok(not_found(&format!(
+                "el recurso «{id}» todavía no tiene datos consultables"
+            )));
+        };
+        tables.push((*id, format!("ds_v{}", ingest.version_id), ingest.columns));
+    }
+    let rewritten = match crate::sql::rewrite(sql, &tables) {
+        Ok(s) => s,
+        Err(e) => return Ok(validation("sql", &e.to_string())),
+    };
+    let Some(ds) = ctx.state.service::<Datastore>() else {
+        return Err(Error::unavailable());
+    };
+    // The versions read are part of the key: a new version is a new answer.
+    let key = format!(
+        "sql|{}|{sql}",
+        tables
+            .iter()
+            .map(|(id, t, _)| format!("{id}:{t}"))
+            .collect::<Vec<_>>()
+            .join(",")
+    );
+    let cache = ctx.state.service::<AnswerCache>();
+    if let Some(hit) = cache.and_then(|c| c.get(&key)) {
+        return Ok(answer(&hit));
+    }
+    let found = match ds.run_sql(&rewritten, SQL_ROWS, SQL_TIME).await {
+        Ok(f) => f,
+        Err(crate::datastore::DatastoreError::Timeout) => {
+            return Ok(validation(
+                "sql",
+                "la consulta tardó más de 5 segundos; use filtros o pida menos filas",
+            ))
+        }
+        Err(crate::datastore::DatastoreError::Db(sqlx::Error::Database(e))) => {
+            return Ok(validation(
+                "sql",
+                &format!("la base de datos no aceptó la consulta: {}", e.message()),
+            ))
+        }
+        Err(e) => return Err(Error::internal(e)),
+    };
+    let kind_of = |i: usize| -> &'static str {
+        let first = found.records.iter().map(|r| &r[i]).find(|v| !v.is_null());
+        match first {
+            Some(J::Number(n)) if n.is_i64() => "int",
+            Some(J::Number(_)) => "numeric",
+            Some(J::Bool(_)) => "bool",
+            _ => "text",
+        }
+    };
+    let fields: Vec<J> = found
+        .fields
+        .iter()
+        .enumerate()
+        .map(|(i, f)| json!({"id": f, "type": kind_of(i)}))
+        .collect();
+    let records: Vec<J> = found
+        .records
+        .into_iter()
+        .map(|row| {
+            J::Object(
+                found
+                    .fields
+                    .iter()
+                    .cloned()
+                    .zip(row)
+                    .collect::<Map<String, J>>(),
+            )
+        })
+        .collect();
+    let mut result = json!({ "sql": sql, "fields": fields, "records": records });
+    if found.truncated {
+        result["records_truncated"] = J::Bool(true);
+    }
+    let body = json!({
+        "help": "/api/3/action/help_show?name=datastore_search_sql",
         "success": true,
         "result": result,
     });

@@ -6,6 +6,7 @@ pub mod datastore;
 pub mod http;
 pub mod job;
 pub mod query;
+pub mod sql;
 pub mod store;
 
 use std::sync::Arc;
