@@ -244,6 +244,21 @@ async fn a_version_that_cannot_load_leaves_the_previous_one_serving() {
     let state = loaded(&app, &editor, page).await;
     assert_eq!(state["status"], "ready", "{state}");
     let id = resource_id(&app, "obra-publica-zacazonapan-2025", "obras-2025").await;
+    // Coordinates make a map; every column gets a summary.
+    let (_, html) = app.get_text(page).await;
+    let svg = &html[html.find("<svg class=\"point-map\"").expect("a map")..];
+    assert_eq!(
+        svg[..svg.find("</svg>").unwrap()]
+            .matches("<circle")
+            .count(),
+        5
+    );
+    assert!(html.contains("aria-label=\"Mapa de 5 puntos de la tabla\""));
+    assert!(html.contains("Resumen de cada columna"));
+    assert!(
+        html.contains("5 celdas con dato, 0 vacías, 5 valores distintos"),
+        "{html}"
+    );
     let (_, before) = search(&app, json!({"resource_id": id})).await;
     assert_eq!(
         before["result"]["total"], 5,
@@ -414,4 +429,146 @@ async fn sql_reads_resources_only_within_limits() {
     // The server still answers.
     let (status, _) = sql(format!("SELECT count(*) FROM \"{id}\"")).await;
     assert_eq!(status, 200);
+}
+
+/// Uploads `csv` as a new version of the demo works table and waits for its load.
+async fn new_version(app: &TestApp, editor: &reqwest::Client, csv: &[u8]) -> Value {
+    let page = "/datos/obra-publica-zacazonapan-2025/recursos/obras-2025";
+    loaded(app, editor, page).await;
+    let token = app.form_token(editor, page).await;
+    let (content_type, body) = common::multipart(
+        &[("notes", "Nueva versión"), ("_csrf", &token)],
+        &[("file", "obras.csv", "text/csv", csv)],
+    );
+    let r = editor
+        .post(app.url(&format!("{page}/versiones?_csrf={token}")))
+        .header("content-type", content_type)
+        .body(body)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 303);
+    loaded(app, editor, page).await
+}
+
+#[tokio::test]
+async fn what_breaks_datapusher_does_not_break_here() {
+    let app = spawn_app().await;
+    let editor = app.sign_in(EDITOR, accounts::DEMO_PASSWORD).await;
+    // Types from every row: an "N/A" in the last row is one finding, the
+    // load goes on; keys with leading zeros stay text.
+    let mut csv = String::from("clave,municipio,obras\n");
+    for i in 1..=3_000 {
+        csv.push_str(&format!("{:05},Municipio {i},{}\n", (i % 125) + 1, i % 17));
+    }
+    csv.push_str("00125,Último,N/A\n");
+    let state = new_version(&app, &editor, csv.as_bytes()).await;
+    assert_eq!(state["status"], "ready", "{state}");
+    assert_eq!(state["rows"], 3_001);
+    let id = resource_id(&app, "obra-publica-zacazonapan-2025", "obras-2025").await;
+    let (_, body) = search(
+        &app,
+        json!({"resource_id": id, "sort": "_id desc", "limit": 1}),
+    )
+    .await;
+    let types: Vec<&str> = body["result"]["fields"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["type"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        types,
+        ["int", "text", "text", "int"],
+        "_id, clave, municipio, obras"
+    );
+    let (_, body) = search(
+        &app,
+        json!({"resource_id": id, "filters": {"municipio": "Último"}}),
+    )
+    .await;
+    assert_eq!(
+        body["result"]["records"][0]["obras"],
+        Value::Null,
+        "the bad cell is empty"
+    );
+    let (_, body) = search(&app, json!({"resource_id": id, "limit": 1})).await;
+    assert_eq!(body["result"]["records"][0]["clave"], "00002");
+    let page = "/datos/obra-publica-zacazonapan-2025/recursos/obras-2025";
+    let report: Value = editor
+        .get(app.url(&format!("{page}/validacion.json")))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(report["valid"], false);
+    let errors = report["tasks"][0]["errors"].as_array().unwrap();
+    assert_eq!(errors.len(), 1);
+    assert_eq!(errors[0]["type"], "type-error");
+    assert_eq!(errors[0]["rowNumber"], 3_002);
+    let (_, html) = app.get_text(page).await;
+    assert!(html.contains("Se encontraron 1 observaciones"), "{html}");
+    assert!(html.contains("Valores que no corresponden al tipo de la columna: 1"));
+
+    // Leading zeros: a key column where every code has them stays text.
+    let state = new_version(
+        &app,
+        &editor,
+        b"cve,nombre\n01001,Aguascalientes\n02002,Mexicali\n",
+    )
+    .await;
+    assert_eq!(state["status"], "ready");
+    let (_, body) = search(&app, json!({"resource_id": id})).await;
+    assert_eq!(body["result"]["records"][0]["cve"], "01001");
+}
+
+#[tokio::test]
+async fn a_cancelled_load_says_so_and_the_previous_version_keeps_serving() {
+    let app = spawn_app().await;
+    let editor = app.sign_in(EDITOR, accounts::DEMO_PASSWORD).await;
+    let page = "/datos/obra-publica-zacazonapan-2025/recursos/obras-2025";
+    loaded(&app, &editor, page).await;
+    let id = resource_id(&app, "obra-publica-zacazonapan-2025", "obras-2025").await;
+    let mut csv = String::from("obra,monto\n");
+    for i in 0..400_000 {
+        csv.push_str(&format!("Obra número {i},{}.50\n", i * 3));
+    }
+    let token = app.form_token(&editor, page).await;
+    let (content_type, body) = common::multipart(
+        &[("notes", "Grande"), ("_csrf", &token)],
+        &[("file", "obras.csv", "text/csv", csv.as_bytes())],
+    );
+    let r = editor
+        .post(app.url(&format!("{page}/versiones?_csrf={token}")))
+        .header("content-type", content_type)
+        .body(body)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 303);
+    // Cancel the job as soon as it exists (an administrator would, from /admin/trabajos).
+    let deadline = Instant::now() + Duration::from_secs(30);
+    let job: i64 = loop {
+        let job: Option<i64> = sqlx::query_scalar(
+            "SELECT id FROM jobs WHERE kind = 'ingest.version' AND status IN ('pending', 'running') ORDER BY id DESC LIMIT 1",
+        )
+        .fetch_optional(app.app_state.db.pool())
+        .await
+        .unwrap();
+        if let Some(j) = job {
+            break j;
+        }
+        assert!(Instant::now() < deadline, "no ingest job");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    };
+    app.app_state.jobs.cancel(job).await.unwrap();
+    let state = loaded(&app, &editor, page).await;
+    assert_eq!(state["status"], "cancelled", "{state}");
+    let (_, body) = search(&app, json!({"resource_id": id})).await;
+    assert_eq!(body["result"]["total"], 5, "version 2 still answers");
+    let (_, html) = app.get_text(page).await;
+    assert!(html.contains("La carga se canceló."), "{html}");
+    assert!(html.contains("se sigue consultando la versión 2"));
 }

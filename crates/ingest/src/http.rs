@@ -829,6 +829,89 @@ async fn report(
     Ok(axum::Json(report).into_response())
 }
 
+/// A cell value of the statistics, as people read it.
+fn shown(v: &tabular::Value) -> String {
+    match v {
+        tabular::Value::Null => String::new(),
+        tabular::Value::Integer(i) => i.to_string(),
+        tabular::Value::Number(n) => n.to_string(),
+        tabular::Value::Boolean(b) => if *b { "sí" } else { "no" }.to_string(),
+        tabular::Value::Date(d) => d.format("%d/%m/%Y").to_string(),
+        tabular::Value::DateTime(d) => d.format("%d/%m/%Y %H:%M").to_string(),
+        tabular::Value::Time(t) => t.format("%H:%M:%S").to_string(),
+        tabular::Value::Text(s) => s.clone(),
+    }
+}
+
+/// Per column: empty cells, distinct values, the most common ones, the range.
+fn column_summary(i: &Ingest) -> Vec<J> {
+    let Some(stats) = i
+        .stats
+        .as_ref()
+        .and_then(|s| serde_json::from_value::<Vec<tabular::ColumnStats>>(s.clone()).ok())
+    else {
+        return vec![];
+    };
+    stats
+        .iter()
+        .zip(&i.columns)
+        .map(|(s, c)| {
+            json!({
+                "name": c.name,
+                "kind": c.kind,
+                "nulls": s.nulls,
+                "non_null": s.non_null,
+                "distinct": s.distinct,
+                "distinct_at_least": s.distinct_at_least,
+                "top": s.top.iter().take(5).map(|t| json!({"value": t.value, "count": t.count})).collect::<Vec<_>>(),
+                "min": s.min.as_ref().map(shown),
+                "max": s.max.as_ref().map(shown),
+            })
+        })
+        .collect()
+}
+
+/// Points drawn when the table has coordinates (up to 2,000 of them).
+async fn point_map(ctx: &Ctx, ds: &Datastore, i: &Ingest) -> Option<String> {
+    let geo: tabular::GeoColumns = serde_json::from_value(i.geo.clone()?).ok()?;
+    let fields = match &geo {
+        tabular::GeoColumns::LatLon {
+            latitude_index,
+            longitude_index,
+            ..
+        } => vec![*latitude_index, *longitude_index],
+        tabular::GeoColumns::Point { index, .. } => vec![*index],
+    };
+    if fields.iter().any(|f| *f >= i.columns.len()) {
+        return None;
+    }
+    let q = query::Query {
+        filters: vec![],
+        q: None,
+        fields,
+        sort: vec![],
+        limit: 2_000,
+        offset: 0,
+        include_total: false,
+        format: RecordsFormat::Lists,
+        after_id: None,
+    };
+    let found = ds.search(i.version_id, &i.columns, &q).await.ok()?;
+    let points: Vec<(f64, f64)> = found
+        .records
+        .iter()
+        .filter_map(|r| match (r.get(1), r.get(2)) {
+            (Some(J::Number(a)), Some(J::Number(b))) => Some((a.as_f64()?, b.as_f64()?)),
+            (Some(J::String(p)), None) => crate::chart::parse_point(p),
+            _ => None,
+        })
+        .collect();
+    let mut args = fluent_bundle::FluentArgs::new();
+    args.set("count", points.len());
+    let label = ctx.state.i18n.t_args(ctx.locale, "ingest-map-label", &args);
+    crate::chart::point_map(&points, &label)
+}
+
 /// The table on a resource's page: the state of its load, what validation
 /// found, and the first rows.
 pub struct ResourceTable;
@@ -869,6 +952,11 @@ impl Fragment for ResourceTable {
                 preview = Some(found.records);
             }
         }
+        let summary = serving.as_ref().map(column_summary).unwrap_or_default();
+        let map_svg = match (&serving, ctx.state.service::<Datastore>()) {
+            (Some(s), Some(ds)) => point_map(ctx, ds, s).await,
+            _ => None,
+        };
         let errors: Vec<J> = latest
             .as_ref()
             .and_then(|i| i.report.as_ref())
@@ -909,6 +997,8 @@ impl Fragment for ResourceTable {
                 preview => preview,
                 errors => errors,
                 counts => counts,
+                summary => summary,
+                map_svg => map_svg,
                 public_url => ctx.state.config.public_url().trim_end_matches('/').to_string(),
             },
         )?;

@@ -2,6 +2,7 @@
 //! validated and loaded into the datastore, where citizens preview it and
 //! developers query it through CKAN's `datastore_search`.
 
+pub mod chart;
 pub mod datastore;
 pub mod http;
 pub mod job;
