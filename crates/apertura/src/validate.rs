@@ -94,7 +94,7 @@ pub async fn load(file: &Path, into: &Path) -> anyhow::Result<u8> {
     let datastore = ingest::datastore::Datastore::sqlite_at(into);
     let started = std::time::Instant::now();
     let watch = ingest::job::Watch::default();
-    let (analysis, rows) = ingest::job::load_path(&datastore, 1, file, &options, &watch)
+    let (analysis, rows) = ingest::job::load_path(&datastore, 1, file, &options, &[], &watch)
         .await
         .map_err(|e| anyhow::anyhow!("{}: {e}", file.display()))?;
     println!(

@@ -572,3 +572,42 @@ async fn a_cancelled_load_says_so_and_the_previous_version_keeps_serving() {
     assert!(html.contains("La carga se canceló."), "{html}");
     assert!(html.contains("se sigue consultando la versión 2"));
 }
+
+#[tokio::test]
+async fn the_data_dictionary_is_the_schema_the_file_is_checked_against() {
+    let app = spawn_app().await;
+    let editor = app.sign_in(EDITOR, accounts::DEMO_PASSWORD).await;
+    // The demo dictionary says `avance` is a whole number; this file writes "80%".
+    let csv = "obra,localidad,monto,fecha_inicio,avance,latitud,longitud\n\
+               Bacheo,Zacazonapan,\"10,000.00\",01/10/2025,80%,19.07,-100.25\n\
+               Banquetas,San Miguel,\"5,500.00\",15/10/2025,100,19.06,-100.27\n";
+    let state = new_version(&app, &editor, csv.as_bytes()).await;
+    assert_eq!(state["status"], "ready", "{state}");
+    let page = "/datos/obra-publica-zacazonapan-2025/recursos/obras-2025";
+    let report: Value = editor
+        .get(app.url(&format!("{page}/validacion.json")))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let errors = report["tasks"][0]["errors"].as_array().unwrap();
+    assert_eq!(errors.len(), 1, "{report}");
+    assert_eq!(errors[0]["type"], "type-error");
+    assert_eq!(errors[0]["fieldName"], "avance");
+    let id = resource_id(&app, "obra-publica-zacazonapan-2025", "obras-2025").await;
+    let (_, body) = search(&app, json!({"resource_id": id})).await;
+    assert_eq!(body["result"]["records"][1]["avance"], 100);
+    assert_eq!(body["result"]["records"][0]["monto"], 10_000.0);
+    // The census dictionary says the INEGI key is text, though it looks like a number.
+    let id = resource_id(&app, "poblacion-municipios-2020", "poblacion-por-municipio").await;
+    loaded(
+        &app,
+        &app.client,
+        "/datos/poblacion-municipios-2020/recursos/poblacion-por-municipio",
+    )
+    .await;
+    let (_, body) = search(&app, json!({"resource_id": id, "limit": 1})).await;
+    assert_eq!(body["result"]["records"][0]["clave_inegi"], "15001");
+}

@@ -829,6 +829,9 @@ async fn report(
     Ok(axum::Json(report).into_response())
 }
 
+/// Findings of each kind listed on the page (all are in the JSON report).
+const REPORT_PER_KIND: usize = 10;
+
 /// A cell value of the statistics, as people read it.
 fn shown(v: &tabular::Value) -> String {
     match v {
@@ -957,14 +960,11 @@ impl Fragment for ResourceTable {
             (Some(s), Some(ds)) => point_map(ctx, ds, s).await,
             _ => None,
         };
-        let errors: Vec<J> = latest
+        let all_errors: Vec<J> = latest
             .as_ref()
             .and_then(|i| i.report.as_ref())
             .and_then(|rep| rep["tasks"][0]["errors"].as_array().cloned())
-            .unwrap_or_default()
-            .into_iter()
-            .take(20)
-            .collect();
+            .unwrap_or_default();
         let counts: Vec<(String, u64)> = latest
             .as_ref()
             .and_then(|i| i.report.as_ref())
@@ -975,6 +975,18 @@ impl Fragment for ResourceTable {
                     .collect()
             })
             .unwrap_or_default();
+        // Grouped by kind, the first few of each, with how many there are.
+        let groups: Vec<J> = counts
+            .iter()
+            .map(|(code, count)| {
+                let shown: Vec<&J> = all_errors
+                    .iter()
+                    .filter(|e| e["type"].as_str() == Some(code.as_str()))
+                    .take(REPORT_PER_KIND)
+                    .collect();
+                json!({ "code": code, "count": count, "errors": shown, "more": count.saturating_sub(shown.len() as u64) })
+            })
+            .collect();
         let current_number = current.number;
         let serving_number = match &serving {
             Some(s) => versions
@@ -995,8 +1007,7 @@ impl Fragment for ResourceTable {
                 serving => serving,
                 serving_number => serving_number,
                 preview => preview,
-                errors => errors,
-                counts => counts,
+                groups => groups,
                 summary => summary,
                 map_svg => map_svg,
                 public_url => ctx.state.config.public_url().trim_end_matches('/').to_string(),

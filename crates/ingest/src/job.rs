@@ -152,17 +152,12 @@ pub fn findings(analysis: &tabular::Analysis, version_id: i64) -> Findings {
     }
 }
 
-/// Reads a local file twice and loads it into the datastore as `version_id`:
-/// the whole ingest, for the job and for `apertura load`. Returns the
-/// analysis and the rows loaded; on any error the table is not left behind.
-pub async fn load_path(
-    datastore: &Datastore,
-    version_id: i64,
+/// Pass 1 on a blocking thread, reporting rows read through `watch`.
+async fn analyze(
     path: &std::path::Path,
     options: &tabular::Options,
     watch: &Watch,
-) -> Result<(tabular::Analysis, u64), Stop> {
-    // Pass 1 on a blocking thread: dialect, types from every row, findings.
+) -> Result<tabular::Analysis, Stop> {
     let analysis = {
         let path = path.to_path_buf();
         let options = options.clone();
@@ -187,6 +182,61 @@ pub async fn load_path(
             }
         }
     };
+    Ok(analysis)
+}
+
+/// The inferred schema with the dictionary's types where it names a column
+/// and says otherwise (and its descriptions); `None` when nothing changes.
+pub fn overlay(
+    inferred: &tabular::Schema,
+    dictionary: &[(String, String)],
+) -> Option<tabular::Schema> {
+    let mut schema = inferred.clone();
+    let mut changed = false;
+    for f in &mut schema.fields {
+        let Some((_, code)) = dictionary.iter().find(|(name, _)| *name == f.name) else {
+            continue;
+        };
+        let Ok(declared) = serde_json::from_value::<tabular::FieldType>(json!(code)) else {
+            continue;
+        };
+        if declared != f.field_type {
+            // Formats belong to the inferred type (a date pattern, say).
+            if !matches!(
+                declared,
+                tabular::FieldType::Date | tabular::FieldType::Datetime
+            ) {
+                f.format = None;
+            }
+            f.field_type = declared;
+            changed = true;
+        }
+    }
+    changed.then_some(schema)
+}
+
+/// Reads a local file twice and loads it into the datastore as `version_id`:
+/// the whole ingest, for the job and for `apertura load`. Returns the
+/// analysis and the rows loaded; on any error the table is not left behind.
+pub async fn load_path(
+    datastore: &Datastore,
+    version_id: i64,
+    path: &std::path::Path,
+    options: &tabular::Options,
+    dictionary: &[(String, String)],
+    watch: &Watch,
+) -> Result<(tabular::Analysis, u64), Stop> {
+    // Pass 1: dialect, types from every row, findings.
+    let mut analysis = analyze(path, options, watch).await?;
+    // The publisher's data dictionary, where it names a column, says what
+    // type the column must be: validate against it (a second pass 1).
+    if let Some(schema) = overlay(&analysis.schema, dictionary) {
+        let declared = tabular::Options {
+            schema: Some(schema),
+            ..options.clone()
+        };
+        analysis = analyze(path, &declared, watch).await?;
+    }
     watch.total.store(analysis.rows, Ordering::Relaxed);
     watch.rows.store(0, Ordering::Relaxed);
     let columns = columns_of(&analysis.schema);
@@ -293,6 +343,7 @@ impl IngestVersion {
         version_id: i64,
         sha256: &str,
         format: tabular::Format,
+        dictionary: &[(String, String)],
     ) -> Result<i64, Stop> {
         let local = self.local_copy(sha256).await?;
         let options = tabular::Options {
@@ -300,7 +351,14 @@ impl IngestVersion {
             ..tabular::Options::default()
         };
         let watch = Watch::default();
-        let load = load_path(&self.datastore, version_id, &local.path, &options, &watch);
+        let load = load_path(
+            &self.datastore,
+            version_id,
+            &local.path,
+            &options,
+            dictionary,
+            &watch,
+        );
         tokio::pin!(load);
         let mut tick = tokio::time::interval(Duration::from_millis(500));
         let (analysis, rows) = loop {
@@ -372,7 +430,16 @@ impl JobHandler for IngestVersion {
             Some(v.size),
         )
         .await?;
-        match self.ingest(ctx, version_id, &v.sha256, format).await {
+        let dictionary: Vec<(String, String)> =
+            catalog::store::dictionary_of(&self.db, v.resource_id)
+                .await?
+                .into_iter()
+                .map(|f| (f.name, f.field_type))
+                .collect();
+        match self
+            .ingest(ctx, version_id, &v.sha256, format, &dictionary)
+            .await
+        {
             Ok(rows) => {
                 store::finish(&self.db, version_id, Status::Ready, Some(rows), None).await?;
                 tracing::info!(version_id, rows, "ingest ready");
@@ -412,6 +479,39 @@ impl JobHandler for IngestVersion {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_dictionary_overrides_inferred_types_by_name() {
+        let mut date = tabular::Field::new("fecha", tabular::FieldType::Date);
+        date.format = Some("%d/%m/%Y".into());
+        let inferred = tabular::Schema {
+            fields: vec![
+                tabular::Field::new("clave", tabular::FieldType::Integer),
+                date,
+                tabular::Field::new("nombre", tabular::FieldType::String),
+            ],
+            ..tabular::Schema::default()
+        };
+        let same = [("clave".to_string(), "integer".to_string())];
+        assert!(overlay(&inferred, &same).is_none(), "nothing to change");
+        let unknown = [
+            ("otra".to_string(), "string".to_string()),
+            ("clave".into(), "geopunto".into()),
+        ];
+        assert!(
+            overlay(&inferred, &unknown).is_none(),
+            "unknown names and types are ignored"
+        );
+        let declared = [
+            ("clave".to_string(), "string".to_string()),
+            ("fecha".into(), "string".into()),
+        ];
+        let s = overlay(&inferred, &declared).unwrap();
+        assert_eq!(s.fields[0].field_type, tabular::FieldType::String);
+        assert_eq!(s.fields[1].field_type, tabular::FieldType::String);
+        assert_eq!(s.fields[1].format, None);
+        assert_eq!(s.fields[2].field_type, tabular::FieldType::String);
+    }
 
     #[test]
     fn which_versions_are_tables() {

@@ -58,3 +58,4 @@ ingest-summary-title = Summary of each column
 ingest-summary-counts = { $filled } cells with data, { $empty } empty, { $distinct } distinct values
 ingest-summary-at-least = (at least)
 ingest-summary-range = From { $min } to { $max }.
+ingest-report-more = … and { $count } more of this kind (in the JSON report).

@@ -58,3 +58,4 @@ ingest-summary-title = Resumen de cada columna
 ingest-summary-counts = { $filled } celdas con dato, { $empty } vacías, { $distinct } valores distintos
 ingest-summary-at-least = (al menos)
 ingest-summary-range = De { $min } a { $max }.
+ingest-report-more = … y { $count } más de este tipo (están en el reporte JSON).
