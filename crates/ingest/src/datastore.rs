@@ -174,9 +174,12 @@ impl Datastore {
             .enumerate()
             .map(|(i, c)| format!("c{} {}", i + 1, c.kind.sql(pg)))
             .collect();
+        // On SQLite `INTEGER PRIMARY KEY` makes `_id` the rowid itself: no
+        // second index to maintain while loading.
         let sql = format!(
-            "CREATE TABLE {} (_id BIGINT PRIMARY KEY{}{})",
+            "CREATE TABLE {} (_id {} PRIMARY KEY{}{})",
             table(version_id),
+            if pg { "BIGINT" } else { "INTEGER" },
             if cols.is_empty() { "" } else { ", " },
             cols.join(", ")
         );
@@ -200,6 +203,32 @@ impl Datastore {
             kinds: columns.iter().map(|c| c.kind).collect(),
             next_id: 1,
         })
+    }
+
+    /// Indexes the columns people filter and sort by (not long free text):
+    /// built after the load, so a version is queryable as soon as its rows
+    /// are in, and fast a moment later.
+    pub async fn create_indexes(
+        &self,
+        version_id: i64,
+        columns: &[usize],
+    ) -> Result<(), DatastoreError> {
+        let t = table(version_id);
+        for i in columns {
+            let sql = format!(
+                "CREATE INDEX IF NOT EXISTS {t}_c{n} ON {t} (c{n})",
+                n = i + 1
+            );
+            match self {
+                Datastore::Sqlite(p) => {
+                    sqlx::query(&sql).execute(p).await?;
+                }
+                Datastore::Postgres(p) => {
+                    sqlx::query(&sql).execute(p).await?;
+                }
+            }
+        }
+        Ok(())
     }
 
     /// Runs a search over a version's table.
@@ -659,8 +688,9 @@ fn text_of(v: &Value) -> Option<String> {
 }
 
 impl Loader {
-    /// Appends a batch of rows (each with one value per column).
-    pub async fn write(&mut self, rows: &[Vec<Value>]) -> Result<(), DatastoreError> {
+    /// Appends a batch of rows (each with one value per column); the values
+    /// move into the statement, text is not copied.
+    pub async fn write(&mut self, rows: Vec<Vec<Value>>) -> Result<(), DatastoreError> {
         if rows.is_empty() {
             return Ok(());
         }
@@ -669,26 +699,40 @@ impl Loader {
         match &mut self.inner {
             LoaderInner::Sqlite(tx) => {
                 let per = rows_per_insert(n);
-                for chunk in rows.chunks(per) {
-                    let one = format!("({})", vec!["?"; n + 1].join(", "));
-                    let sql = format!(
+                let one = format!("({})", vec!["?"; n + 1].join(", "));
+                let insert = |count: usize| {
+                    format!(
                         "INSERT INTO {table} VALUES {}",
-                        vec![one.as_str(); chunk.len()].join(", ")
-                    );
-                    let mut q = sqlx::query(&sql);
+                        vec![one.as_str(); count].join(", ")
+                    )
+                };
+                let full = insert(per);
+                let mut rows = rows.into_iter().peekable();
+                while rows.peek().is_some() {
+                    let chunk: Vec<Vec<Value>> = rows.by_ref().take(per).collect();
+                    let partial;
+                    let sql = if chunk.len() == per {
+                        full.as_str()
+                    } else {
+                        partial = insert(chunk.len());
+                        partial.as_str()
+                    };
+                    let mut q = sqlx::query(sql);
                     for row in chunk {
                         q = q.bind(self.next_id);
                         self.next_id += 1;
-                        for (i, v) in row.iter().take(n).enumerate() {
-                            q = match (v, self.kinds[i]) {
-                                (Value::Null, _) => q.bind(None::<i64>),
-                                (Value::Integer(x), _) => q.bind(*x),
-                                (Value::Number(x), _) => q.bind(*x),
-                                (Value::Boolean(b), _) => q.bind(i64::from(*b)),
-                                (other, _) => q.bind(text_of(other)),
+                        let len = row.len();
+                        for v in row.into_iter().take(n) {
+                            q = match v {
+                                Value::Null => q.bind(None::<i64>),
+                                Value::Integer(x) => q.bind(x),
+                                Value::Number(x) => q.bind(x),
+                                Value::Boolean(b) => q.bind(i64::from(b)),
+                                Value::Text(s) => q.bind(s),
+                                other => q.bind(text_of(&other)),
                             };
                         }
-                        for _ in row.len()..n {
+                        for _ in len..n {
                             q = q.bind(None::<i64>);
                         }
                     }
@@ -700,7 +744,7 @@ impl Loader {
                 // field and every text value is quoted, which the `csv` crate's
                 // writer cannot be told to do per field.
                 let mut buf = Vec::with_capacity(rows.len() * 64);
-                for row in rows {
+                for row in &rows {
                     buf.extend_from_slice(self.next_id.to_string().as_bytes());
                     self.next_id += 1;
                     for i in 0..n {

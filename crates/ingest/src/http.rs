@@ -786,6 +786,7 @@ async fn progress(
             "rows": i.rows,
             "percent": percent(&i),
             "error": i.error,
+            "indexed": i.indexed_at.is_some(),
             "serving_version_id": serving.map(|s| s.version_id),
         }),
     };
@@ -800,7 +801,10 @@ async fn current_ingest(ctx: &Ctx, resource_id: i64) -> Result<Option<Ingest>, E
     let Some(current) = catalog::store::latest_version(&ctx.state.db, resource_id).await? else {
         return Ok(None);
     };
-    Ok(store::by_version(&ctx.state.db, current.id).await?)
+    match store::by_version(&ctx.state.db, current.id).await? {
+        Some(i) => Ok(Some(i)),
+        None => Ok(store::from_queue(&ctx.state.db, current.id, resource_id).await?),
+    }
 }
 
 fn percent(i: &Ingest) -> Option<u8> {
@@ -936,7 +940,7 @@ impl Fragment for ResourceTable {
         if crate::job::tabular_format(&current.format, &current.filename).is_none() {
             return Ok(None);
         }
-        let latest = store::by_version(&ctx.state.db, current.id).await?;
+        let latest = current_ingest(ctx, r.id).await?;
         let serving = store::serving(&ctx.state.db, r.id).await?;
         let mut preview = None;
         if let (Some(s), Some(ds)) = (&serving, ctx.state.service::<Datastore>()) {

@@ -152,6 +152,25 @@ pub fn findings(analysis: &tabular::Analysis, version_id: i64) -> Findings {
     }
 }
 
+/// Columns worth an index: those people filter and sort by, not long free
+/// text nor columns with a single value.
+pub fn indexable(analysis: &tabular::Analysis) -> Vec<usize> {
+    analysis
+        .schema
+        .fields
+        .iter()
+        .enumerate()
+        .filter(|(i, f)| {
+            let stats = analysis.columns.get(*i);
+            let long_text = f.field_type == tabular::FieldType::String
+                && stats.is_some_and(|s| s.max_length > 120);
+            let varied = stats.is_none_or(|s| s.distinct > 1);
+            !long_text && varied
+        })
+        .map(|(i, _)| i)
+        .collect()
+}
+
 /// Pass 1 on a blocking thread, reporting rows read through `watch`.
 async fn analyze(
     path: &std::path::Path,
@@ -278,7 +297,7 @@ pub async fn load_path(
     };
     let consume = async {
         while let Some(batch) = rx.recv().await {
-            loader.write(&batch).await?;
+            loader.write(batch).await?;
         }
         Ok::<_, Stop>(loader)
     };
@@ -344,7 +363,7 @@ impl IngestVersion {
         sha256: &str,
         format: tabular::Format,
         dictionary: &[(String, String)],
-    ) -> Result<i64, Stop> {
+    ) -> Result<(i64, Vec<usize>), Stop> {
         let local = self.local_copy(sha256).await?;
         let options = tabular::Options {
             format,
@@ -376,7 +395,10 @@ impl IngestVersion {
             }
         };
         store::save_findings(&self.db, version_id, &findings(&analysis, version_id)).await?;
-        Ok(i64::try_from(rows).unwrap_or(i64::MAX))
+        Ok((
+            i64::try_from(rows).unwrap_or(i64::MAX),
+            indexable(&analysis),
+        ))
     }
 
     async fn tell(
@@ -440,9 +462,14 @@ impl JobHandler for IngestVersion {
             .ingest(ctx, version_id, &v.sha256, format, &dictionary)
             .await
         {
-            Ok(rows) => {
+            Ok((rows, indexable)) => {
                 store::finish(&self.db, version_id, Status::Ready, Some(rows), None).await?;
                 tracing::info!(version_id, rows, "ingest ready");
+                // Queryable now; fast for filters and sorts once indexed.
+                match self.datastore.create_indexes(version_id, &indexable).await {
+                    Ok(()) => store::mark_indexed(&self.db, version_id).await?,
+                    Err(e) => tracing::warn!(error = %e, version_id, "indexes not built"),
+                }
                 Ok(())
             }
             Err(stop) => {

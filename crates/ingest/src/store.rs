@@ -69,10 +69,11 @@ pub struct Ingest {
     pub created_at: String,
     pub started_at: Option<String>,
     pub finished_at: Option<String>,
+    pub indexed_at: Option<String>,
 }
 
 const COLUMNS: &str = "version_id, resource_id, status, job_id, rows_done, bytes_total, rows, valid, error_count, \
-     schema_json, dialect_json, report_json, stats_json, notices_json, geo_json, error, created_at, started_at, finished_at";
+     schema_json, dialect_json, report_json, stats_json, notices_json, geo_json, error, created_at, started_at, finished_at, indexed_at";
 
 fn json(r: &AnyRow, col: &str) -> Result<Option<serde_json::Value>, sqlx::Error> {
     Ok(r.try_get::<Option<String>, _>(col)?
@@ -109,6 +110,7 @@ fn ingest(r: &AnyRow) -> Result<Ingest, sqlx::Error> {
         created_at: r.try_get("created_at")?,
         started_at: r.try_get("started_at")?,
         finished_at: r.try_get("finished_at")?,
+        indexed_at: r.try_get("indexed_at")?,
     })
 }
 
@@ -228,6 +230,69 @@ pub async fn finish(
     .await?;
     tx.commit().await?;
     Ok(())
+}
+
+pub async fn mark_indexed(db: &Db, version_id: i64) -> Result<(), sqlx::Error> {
+    let mut tx = db.begin().await?;
+    sqlx::query("UPDATE ingests SET indexed_at = $1 WHERE version_id = $2")
+        .bind(kernel::time::now())
+        .bind(version_id)
+        .execute(&mut *tx)
+        .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// A version whose job ended before its load began (cancelled while it
+/// waited, or given up): what the queue says, as an ingest, so that no page
+/// shows "waiting" forever.
+pub async fn from_queue(
+    db: &Db,
+    version_id: i64,
+    resource_id: i64,
+) -> Result<Option<Ingest>, sqlx::Error> {
+    let row = sqlx::query(
+        "SELECT status, last_error, created_at, updated_at FROM jobs WHERE dedup_key = $1 ORDER BY id DESC LIMIT 1",
+    )
+    .bind(format!("{}:{version_id}", crate::job::INGEST_VERSION))
+    .fetch_optional(db.pool())
+    .await?;
+    let Some(row) = row else { return Ok(None) };
+    let status = match row.try_get::<String, _>("status")?.as_str() {
+        "cancelled" => Status::Cancelled,
+        "failed" => Status::Failed,
+        _ => return Ok(None),
+    };
+    let error = match status {
+        Status::Cancelled => Some("La carga se canceló.".to_string()),
+        _ => Some(
+            row.try_get::<Option<String>, _>("last_error")?
+                .unwrap_or_else(|| "La carga no se pudo hacer.".into()),
+        ),
+    };
+    Ok(Some(Ingest {
+        version_id,
+        resource_id,
+        status,
+        job_id: None,
+        rows_done: 0,
+        bytes_total: None,
+        rows: None,
+        valid: None,
+        error_count: None,
+        columns: vec![],
+        schema: None,
+        dialect: None,
+        report: None,
+        stats: None,
+        notices: vec![],
+        geo: None,
+        error,
+        created_at: row.try_get("created_at")?,
+        started_at: None,
+        finished_at: row.try_get("updated_at")?,
+        indexed_at: None,
+    }))
 }
 
 pub async fn by_version(db: &Db, version_id: i64) -> Result<Option<Ingest>, sqlx::Error> {

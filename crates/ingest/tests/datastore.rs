@@ -85,7 +85,7 @@ async fn the_same_answers_on_both_backends() {
     let mut loader = ds.begin_load(7, &cols).await.unwrap();
     let rows: Vec<Vec<Value>> = (1..=12_000).map(row).collect();
     for chunk in rows.chunks(4_096) {
-        loader.write(chunk).await.unwrap();
+        loader.write(chunk.to_vec()).await.unwrap();
     }
     assert_eq!(loader.finish().await.unwrap(), 12_000);
 
@@ -198,7 +198,7 @@ async fn a_load_dropped_half_way_leaves_no_table() {
     {
         let mut loader = ds.begin_load(9, &cols).await.unwrap();
         loader
-            .write(&(1..=100).map(row).collect::<Vec<_>>())
+            .write((1..=100).map(row).collect::<Vec<_>>())
             .await
             .unwrap();
         // Dropped without `finish`: the transaction rolls back.
@@ -211,7 +211,7 @@ async fn a_load_dropped_half_way_leaves_no_table() {
     // A new load of the same version starts clean.
     let mut loader = ds.begin_load(9, &cols).await.unwrap();
     loader
-        .write(&(1..=3).map(row).collect::<Vec<_>>())
+        .write((1..=3).map(row).collect::<Vec<_>>())
         .await
         .unwrap();
     assert_eq!(loader.finish().await.unwrap(), 3);
