@@ -680,3 +680,73 @@ async fn kill_9_during_an_upload_leaves_no_partial_resource_and_no_orphan() {
     assert_eq!(blobs_in(s.dir.path()), blobs_before);
     db.close().await;
 }
+
+#[test]
+fn validate_answers_with_its_exit_status() {
+    let dir = tempfile::tempdir().unwrap();
+    let run = |args: &[&str]| {
+        Command::new(BIN)
+            .args(args)
+            .current_dir(dir.path())
+            .env_clear()
+            .env("PATH", std::env::var("PATH").unwrap_or_default())
+            .output()
+            .unwrap()
+    };
+    // Valid, in Windows-1252 with a title row, as offices write them.
+    let good = dir.path().join("población.csv");
+    let mut bytes = b"Reporte de obras 2025\r\n".to_vec();
+    bytes.extend(b"clave,municipio,monto\r\n01001,Acambay de Ru\xedz Casta\xf1eda,\"1,234.50\"\r\n01002,Zacazonapan,\"99.00\"\r\n");
+    std::fs::write(&good, bytes).unwrap();
+    let out = run(&["validate", good.to_str().unwrap()]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("2 filas, 3 columnas"), "{text}");
+    assert!(text.contains("Windows-1252"), "{text}");
+    assert!(text.contains("clave (texto)"), "{text}");
+    assert!(text.contains("monto (número con decimales)"), "{text}");
+    assert!(text.contains("Válido"), "{text}");
+
+    // Invalid: exit 1, and --json is Frictionless' report.
+    let bad = dir.path().join("malo.csv");
+    std::fs::write(&bad, "id,nombre,id\n1,a\n2,b,3,4\n").unwrap();
+    let out = run(&["validate", bad.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1));
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("No válido"), "{text}");
+    let out = run(&["validate", "--json", bad.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1));
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(report["valid"], false);
+    let codes: Vec<&str> = report["tasks"][0]["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["type"].as_str().unwrap())
+        .collect();
+    assert!(codes.contains(&"duplicate-label"), "{codes:?}");
+    assert!(codes.contains(&"missing-cell"), "{codes:?}");
+    assert!(codes.contains(&"extra-cell"), "{codes:?}");
+
+    // Unreadable: exit 2 and one Spanish line.
+    let garbage = dir.path().join("datos.csv");
+    std::fs::write(
+        &garbage,
+        [0u8, 159, 146, 150, 0, 1, 2, 255, 0, 0, 7, 8].repeat(200),
+    )
+    .unwrap();
+    let out = run(&["validate", garbage.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr_one_line(&out).contains("datos.csv"));
+    let out = run(&["validate", "no-existe.csv"]);
+    assert_eq!(out.status.code(), Some(2));
+    stderr_one_line(&out);
+    let out = run(&["validate", "informe.pdf"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr_one_line(&out).contains("no parece una tabla"));
+}
