@@ -611,3 +611,30 @@ async fn the_data_dictionary_is_the_schema_the_file_is_checked_against() {
     let (_, body) = search(&app, json!({"resource_id": id, "limit": 1})).await;
     assert_eq!(body["result"]["records"][0]["clave_inegi"], "15001");
 }
+
+#[tokio::test]
+async fn a_lost_table_is_loaded_again_instead_of_failing() {
+    let app = spawn_app().await;
+    let page = "/datos/poblacion-municipios-2020/recursos/poblacion-por-municipio";
+    let state = loaded(&app, &app.client, page).await;
+    let version = state["version_id"].as_i64().unwrap();
+    let id = resource_id(&app, "poblacion-municipios-2020", "poblacion-por-municipio").await;
+    app.settle().await;
+    // As after restoring a backup without the datastore, or losing its file.
+    let ds = app
+        .app_state
+        .service::<ingest::datastore::Datastore>()
+        .unwrap();
+    ds.drop_table(version).await.unwrap();
+    let (status, body) = search(&app, json!({"resource_id": id})).await;
+    assert_eq!(status, 404, "{body}");
+    assert!(body["error"]["message"]
+        .as_str()
+        .unwrap()
+        .contains("se está preparando otra vez"));
+    let state = loaded(&app, &app.client, page).await;
+    assert_eq!(state["status"], "ready", "{state}");
+    let (status, body) = search(&app, json!({"resource_id": id, "limit": 1})).await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["result"]["total"], 125);
+}

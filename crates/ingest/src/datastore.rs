@@ -81,6 +81,19 @@ pub struct Column {
     pub kind: Kind,
 }
 
+impl DatastoreError {
+    /// The table is not there (a datastore restored without it, or lost):
+    /// the version must be loaded again.
+    pub fn is_missing_table(&self) -> bool {
+        match self {
+            DatastoreError::Db(sqlx::Error::Database(e)) => {
+                e.code().as_deref() == Some("42P01") || e.message().contains("no such table")
+            }
+            _ => false,
+        }
+    }
+}
+
 #[derive(Debug, thiserror::Error)]
 pub enum DatastoreError {
     #[error("error de la base de datos de consultas: {0}")]

@@ -313,6 +313,10 @@ async fn table_page(
                 0,
                 Some("La consulta tardó demasiado; use un filtro más preciso.".to_string()),
             ),
+            Err(e) if e.is_missing_table() => {
+                store::reload(&ctx.state.db, &ctx.state.jobs, ingest.version_id, r.id).await?;
+                return Err(Error::user(StatusCode::NOT_FOUND, "ingest-table-not-ready"));
+            }
             Err(e) => return Err(Error::internal(e)),
         },
         Err(e) => (vec![], 0, Some(e.message)),
@@ -525,6 +529,16 @@ async fn datastore_search(ctx: Ctx, method: Method, body: Bytes) -> Result<Respo
                 "query",
                 "la consulta tardó demasiado; pida menos filas o use filtros",
             ))
+        }
+        Err(e) if e.is_missing_table() => {
+            tracing::warn!(
+                version_id = ingest.version_id,
+                "datastore table missing; loading it again"
+            );
+            store::reload(&ctx.state.db, &ctx.state.jobs, ingest.version_id, r.id).await?;
+            return Ok(not_found(
+                "la tabla de este recurso se está preparando otra vez; intente en unos minutos",
+            ));
         }
         Err(e) => return Err(Error::internal(e)),
     };

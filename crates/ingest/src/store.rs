@@ -135,6 +135,35 @@ pub async fn mark_pending(
     Ok(())
 }
 
+/// A ready version whose table went missing: back to the queue.
+pub async fn reload(
+    db: &Db,
+    jobs: &kernel::jobs::JobQueue,
+    version_id: i64,
+    resource_id: i64,
+) -> Result<(), sqlx::Error> {
+    let mut tx = db.begin().await?;
+    let job = jobs
+        .enqueue_in(
+            &mut tx,
+            kernel::jobs::NewJob::new(
+                crate::job::INGEST_VERSION,
+                serde_json::json!({ "version_id": version_id }),
+            )
+            .dedup(format!("{}:{version_id}", crate::job::INGEST_VERSION)),
+        )
+        .await?;
+    mark_pending(&mut tx, version_id, resource_id, Some(job)).await?;
+    audit::record(
+        &mut tx,
+        &Actor::system(),
+        Change::new("ingest", version_id, "reload"),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
 pub async fn start(
     db: &Db,
     version_id: i64,
