@@ -22,7 +22,7 @@ pub fn run(
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
-    let format = match format_of(&name) {
+    let format = match tabular::Format::from_path(file) {
         Some(f) => f,
         None => {
             let _ = writeln!(
@@ -84,7 +84,7 @@ pub async fn load(file: &Path, into: &Path) -> anyhow::Result<u8> {
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
-    let format = format_of(&name).ok_or_else(|| {
+    let format = tabular::Format::from_path(file).ok_or_else(|| {
         anyhow::anyhow!("«{name}» no parece una tabla: se cargan archivos CSV, TSV, XLSX y XLS")
     })?;
     let options = tabular::Options {
@@ -108,17 +108,6 @@ pub async fn load(file: &Path, into: &Path) -> anyhow::Result<u8> {
         }
     );
     Ok(if analysis.report.valid { 0 } else { 1 })
-}
-
-fn format_of(name: &str) -> Option<tabular::Format> {
-    let ext = name.rsplit_once('.')?.1.to_ascii_lowercase();
-    match ext.as_str() {
-        "csv" | "txt" => Some(tabular::Format::Csv),
-        "tsv" | "tab" => Some(tabular::Format::Tsv),
-        "xlsx" | "xlsm" => Some(tabular::Format::Xlsx),
-        "xls" => Some(tabular::Format::Xls),
-        _ => None,
-    }
 }
 
 fn type_label(t: &tabular::FieldType) -> String {

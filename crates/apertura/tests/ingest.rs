@@ -267,19 +267,7 @@ async fn a_version_that_cannot_load_leaves_the_previous_one_serving() {
 
     // Version 3: one cell of 2 MB, past the engine's limit.
     let huge = format!("obra,monto\n\"{}\",1\n", "x".repeat(2 * 1024 * 1024));
-    let token = app.form_token(&editor, page).await;
-    let (content_type, body) = common::multipart(
-        &[("notes", "Con una celda enorme"), ("_csrf", &token)],
-        &[("file", "obras.csv", "text/csv", huge.as_bytes())],
-    );
-    let r = editor
-        .post(app.url(&format!("{page}/versiones?_csrf={token}")))
-        .header("content-type", content_type)
-        .body(body)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), 303);
+    post_version(&app, &editor, "Con una celda enorme", huge.as_bytes()).await;
     let state = loaded(&app, &editor, page).await;
     assert_eq!(state["status"], "failed", "{state}");
     assert!(!state["error"].as_str().unwrap_or_default().is_empty());
@@ -311,19 +299,7 @@ async fn csv_records_defuse_formulas() {
     let page = "/datos/obra-publica-zacazonapan-2025/recursos/obras-2025";
     loaded(&app, &editor, page).await;
     let csv = "obra,monto\n\"=HYPERLINK(\"\"http://x\"\")\",1\n-12.5 ok,2\n";
-    let token = app.form_token(&editor, page).await;
-    let (content_type, body) = common::multipart(
-        &[("notes", "Fórmulas"), ("_csrf", &token)],
-        &[("file", "obras.csv", "text/csv", csv.as_bytes())],
-    );
-    let r = editor
-        .post(app.url(&format!("{page}/versiones?_csrf={token}")))
-        .header("content-type", content_type)
-        .body(body)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), 303);
+    post_version(&app, &editor, "Fórmulas", csv.as_bytes()).await;
     let state = loaded(&app, &editor, page).await;
     assert_eq!(state["status"], "ready", "{state}");
     let id = resource_id(&app, "obra-publica-zacazonapan-2025", "obras-2025").await;
@@ -431,24 +407,31 @@ async fn sql_reads_resources_only_within_limits() {
     assert_eq!(status, 200);
 }
 
-/// Uploads `csv` as a new version of the demo works table and waits for its load.
-async fn new_version(app: &TestApp, editor: &reqwest::Client, csv: &[u8]) -> Value {
-    let page = "/datos/obra-publica-zacazonapan-2025/recursos/obras-2025";
-    loaded(app, editor, page).await;
-    let token = app.form_token(editor, page).await;
+/// The demo works table, which the version tests add to.
+const WORKS: &str = "/datos/obra-publica-zacazonapan-2025/recursos/obras-2025";
+
+/// Uploads `csv` as a new version of the demo works table, as its editor does.
+async fn post_version(app: &TestApp, editor: &reqwest::Client, notes: &str, csv: &[u8]) {
+    let token = app.form_token(editor, WORKS).await;
     let (content_type, body) = common::multipart(
-        &[("notes", "Nueva versión"), ("_csrf", &token)],
+        &[("notes", notes), ("_csrf", &token)],
         &[("file", "obras.csv", "text/csv", csv)],
     );
     let r = editor
-        .post(app.url(&format!("{page}/versiones?_csrf={token}")))
+        .post(app.url(&format!("{WORKS}/versiones?_csrf={token}")))
         .header("content-type", content_type)
         .body(body)
         .send()
         .await
         .unwrap();
     assert_eq!(r.status(), 303);
-    loaded(app, editor, page).await
+}
+
+/// Uploads `csv` as a new version of the demo works table and waits for its load.
+async fn new_version(app: &TestApp, editor: &reqwest::Client, csv: &[u8]) -> Value {
+    loaded(app, editor, WORKS).await;
+    post_version(app, editor, "Nueva versión", csv).await;
+    loaded(app, editor, WORKS).await
 }
 
 #[tokio::test]
@@ -535,19 +518,7 @@ async fn a_cancelled_load_says_so_and_the_previous_version_keeps_serving() {
     for i in 0..400_000 {
         csv.push_str(&format!("Obra número {i},{}.50\n", i * 3));
     }
-    let token = app.form_token(&editor, page).await;
-    let (content_type, body) = common::multipart(
-        &[("notes", "Grande"), ("_csrf", &token)],
-        &[("file", "obras.csv", "text/csv", csv.as_bytes())],
-    );
-    let r = editor
-        .post(app.url(&format!("{page}/versiones?_csrf={token}")))
-        .header("content-type", content_type)
-        .body(body)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), 303);
+    post_version(&app, &editor, "Grande", csv.as_bytes()).await;
     // Cancel the job as soon as it exists (an administrator would, from /admin/trabajos).
     let deadline = Instant::now() + Duration::from_secs(30);
     let job: i64 = loop {

@@ -202,24 +202,28 @@ async fn population_csv(conn: &mut AnyConnection) -> Result<Vec<u8>, sqlx::Error
     )
     .fetch_all(&mut *conn)
     .await?;
-    let mut out = String::from("clave_inegi,municipio,cabecera,poblacion_2020\n");
+    let mut out = csv::Writer::from_writer(vec![]);
+    let write = |out: &mut csv::Writer<Vec<u8>>, record: [String; 4]| {
+        out.write_record(record)
+            .map_err(|e| sqlx::Error::Protocol(e.to_string()))
+    };
+    write(
+        &mut out,
+        ["clave_inegi", "municipio", "cabecera", "poblacion_2020"].map(String::from),
+    )?;
     for r in rows {
-        let field = |s: String| {
-            if s.contains([',', '"', '\n']) {
-                format!("\"{}\"", s.replace('"', "\"\""))
-            } else {
-                s
-            }
-        };
-        out.push_str(&format!(
-            "{},{},{},{}\n",
-            r.try_get::<String, _>("cvegeo")?,
-            field(r.try_get("name")?),
-            field(r.try_get("seat")?),
-            r.try_get::<i64, _>("population_2020")?
-        ));
+        write(
+            &mut out,
+            [
+                r.try_get("cvegeo")?,
+                r.try_get("name")?,
+                r.try_get("seat")?,
+                r.try_get::<i64, _>("population_2020")?.to_string(),
+            ],
+        )?;
     }
-    Ok(out.into_bytes())
+    out.into_inner()
+        .map_err(|e| sqlx::Error::Protocol(e.to_string()))
 }
 
 #[async_trait::async_trait]

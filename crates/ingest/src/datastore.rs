@@ -116,7 +116,8 @@ fn rows_per_insert(columns: usize) -> usize {
     (30_000 / (columns + 1)).clamp(1, 500)
 }
 
-fn table(version_id: i64) -> String {
+/// The table of a version.
+pub fn table_name(version_id: i64) -> String {
     format!("ds_v{version_id}")
 }
 
@@ -162,7 +163,7 @@ impl Datastore {
 
     /// Removes a version's table (a failed or repeated load).
     pub async fn drop_table(&self, version_id: i64) -> Result<(), DatastoreError> {
-        let sql = format!("DROP TABLE IF EXISTS {}", table(version_id));
+        let sql = format!("DROP TABLE IF EXISTS {}", table_name(version_id));
         match self {
             Datastore::Sqlite(p) => {
                 sqlx::query(&sql).execute(p).await?;
@@ -191,7 +192,7 @@ impl Datastore {
         // second index to maintain while loading.
         let sql = format!(
             "CREATE TABLE {} (_id {} PRIMARY KEY{}{})",
-            table(version_id),
+            table_name(version_id),
             if pg { "BIGINT" } else { "INTEGER" },
             if cols.is_empty() { "" } else { ", " },
             cols.join(", ")
@@ -226,7 +227,7 @@ impl Datastore {
         version_id: i64,
         columns: &[usize],
     ) -> Result<(), DatastoreError> {
-        let t = table(version_id);
+        let t = table_name(version_id);
         for i in columns {
             let sql = format!(
                 "CREATE INDEX IF NOT EXISTS {t}_c{n} ON {t} (c{n})",
@@ -284,7 +285,7 @@ impl Datastore {
             parts.push("_id".into());
             parts.join(", ")
         };
-        let t = table(version_id);
+        let t = table_name(version_id);
         let rows_sql = format!(
             "SELECT {} FROM {t}{where_sql} ORDER BY {order} LIMIT {} OFFSET {}",
             select.join(", "),
@@ -707,7 +708,7 @@ impl Loader {
         if rows.is_empty() {
             return Ok(());
         }
-        let table = table(self.version_id);
+        let table = table_name(self.version_id);
         let n = self.kinds.len();
         match &mut self.inner {
             LoaderInner::Sqlite(tx) => {

@@ -142,10 +142,7 @@ async fn export(
     resource: String,
     json_format: bool,
 ) -> Result<Response, Error> {
-    let d = catalog::http::resources::readable(&ctx, &slug).await?;
-    let r = catalog::store::resource_by_slug(&ctx.state.db, d.id, &resource)
-        .await?
-        .ok_or_else(Error::not_found)?;
+    let (d, r) = resource_in(&ctx, &slug, &resource).await?;
     let Some(ingest) = store::serving(&ctx.state.db, r.id).await? else {
         return Err(Error::user(StatusCode::NOT_FOUND, "ingest-table-not-ready"));
     };
@@ -280,10 +277,7 @@ async fn table_page(
     ctx: Ctx,
     Path((slug, resource)): Path<(String, String)>,
 ) -> Result<Response, Error> {
-    let d = catalog::http::resources::readable(&ctx, &slug).await?;
-    let r = catalog::store::resource_by_slug(&ctx.state.db, d.id, &resource)
-        .await?
-        .ok_or_else(Error::not_found)?;
+    let (d, r) = resource_in(&ctx, &slug, &resource).await?;
     let Some(ingest) = store::serving(&ctx.state.db, r.id).await? else {
         return Err(Error::user(StatusCode::NOT_FOUND, "ingest-table-not-ready"));
     };
@@ -445,11 +439,10 @@ fn validation(param: &str, message: &str) -> Response {
     ckan_error(StatusCode::CONFLICT, "Validation Error", m)
 }
 
-/// May this person read the dataset? (Published and public, or its body's
-/// own people and the institute.)
+/// May this person query the dataset's tables? Those who may see it, while
+/// it is not deleted.
 fn may_read(ctx: &Ctx, d: &Dataset) -> bool {
-    (d.is_public() || catalog::http::resources::is_insider(ctx, d.body_id))
-        && d.deleted_at.is_none()
+    catalog::http::resources::can_read(ctx, d) && d.deleted_at.is_none()
 }
 
 async fn resource_and_dataset(
@@ -646,7 +639,11 @@ async fn datastore_search_sql(ctx: Ctx, method: Method, body: Bytes) -> Result<R
                 "el recurso «{id}» todavía no tiene datos consultables"
             )));
         };
-        tables.push((*id, format!("ds_v{}", ingest.version_id), ingest.columns));
+        tables.push((
+            *id,
+            crate::datastore::table_name(ingest.version_id),
+            ingest.columns,
+        ));
     }
     let rewritten = match crate::sql::rewrite(sql, &tables) {
         Ok(s) => s,
@@ -776,11 +773,13 @@ fn csv_writer(tab: bool) -> csv::Writer<Vec<u8>> {
         .from_writer(vec![])
 }
 
-async fn resource_in(ctx: &Ctx, slug: &str, resource: &str) -> Result<Resource, Error> {
+/// The dataset and resource of a page's address, if this person may see them.
+async fn resource_in(ctx: &Ctx, slug: &str, resource: &str) -> Result<(Dataset, Resource), Error> {
     let d = catalog::http::resources::readable(ctx, slug).await?;
-    catalog::store::resource_by_slug(&ctx.state.db, d.id, resource)
+    let r = catalog::store::resource_by_slug(&ctx.state.db, d.id, resource)
         .await?
-        .ok_or_else(Error::not_found)
+        .ok_or_else(Error::not_found)?;
+    Ok((d, r))
 }
 
 /// Where the newest load stands, for the progress bar.
@@ -788,7 +787,7 @@ async fn progress(
     ctx: Ctx,
     Path((slug, resource)): Path<(String, String)>,
 ) -> Result<Response, Error> {
-    let r = resource_in(&ctx, &slug, &resource).await?;
+    let (_, r) = resource_in(&ctx, &slug, &resource).await?;
     let latest = current_ingest(&ctx, r.id).await?;
     let serving = store::serving(&ctx.state.db, r.id).await?;
     let body = match latest {
@@ -837,7 +836,7 @@ async fn report(
     ctx: Ctx,
     Path((slug, resource)): Path<(String, String)>,
 ) -> Result<Response, Error> {
-    let r = resource_in(&ctx, &slug, &resource).await?;
+    let (_, r) = resource_in(&ctx, &slug, &resource).await?;
     let Some(i) = current_ingest(&ctx, r.id).await? else {
         return Err(Error::not_found());
     };

@@ -41,9 +41,6 @@ impl Status {
             _ => Status::Pending,
         }
     }
-    pub fn is_finished(self) -> bool {
-        matches!(self, Status::Ready | Status::Failed | Status::Cancelled)
-    }
 }
 
 /// One version's ingest.
@@ -337,18 +334,6 @@ pub async fn by_version(db: &Db, version_id: i64) -> Result<Option<Ingest>, sqlx
 pub async fn serving(db: &Db, resource_id: i64) -> Result<Option<Ingest>, sqlx::Error> {
     let sql = format!(
         "SELECT {COLUMNS} FROM ingests WHERE resource_id = $1 AND status = 'ready' ORDER BY version_id DESC LIMIT 1"
-    );
-    let row = sqlx::query(&sql)
-        .bind(resource_id)
-        .fetch_optional(db.pool())
-        .await?;
-    row.as_ref().map(ingest).transpose()
-}
-
-/// The newest ingest of a resource, whatever its state (for the page).
-pub async fn latest(db: &Db, resource_id: i64) -> Result<Option<Ingest>, sqlx::Error> {
-    let sql = format!(
-        "SELECT {COLUMNS} FROM ingests WHERE resource_id = $1 ORDER BY version_id DESC LIMIT 1"
     );
     let row = sqlx::query(&sql)
         .bind(resource_id)

@@ -133,13 +133,19 @@ pub fn is_insider(ctx: &Ctx, body_id: i64) -> bool {
             .has_body_role(body_id, &[Role::BodyAdmin, Role::BodyEditor]))
 }
 
+/// May this person see the dataset? Everyone a public one; its body's people
+/// and the institute the rest (drafts, reviews, deleted ones).
+pub fn can_read(ctx: &Ctx, d: &Dataset) -> bool {
+    d.is_public() || is_insider(ctx, d.body_id)
+}
+
 /// The dataset, if this person may see it; 404 otherwise, so that drafts are
 /// not revealed.
 pub async fn readable(ctx: &Ctx, slug: &str) -> Result<Dataset, Error> {
     let d = store::dataset_by_slug(&ctx.state.db, slug)
         .await?
         .ok_or_else(Error::not_found)?;
-    if d.is_public() || is_insider(ctx, d.body_id) {
+    if can_read(ctx, &d) {
         Ok(d)
     } else {
         Err(Error::not_found())
