@@ -94,13 +94,22 @@ pub async fn load(file: &Path, into: &Path) -> anyhow::Result<u8> {
     let datastore = ingest::datastore::Datastore::sqlite_at(into);
     let started = std::time::Instant::now();
     let watch = ingest::job::Watch::default();
-    let (analysis, rows) = ingest::job::load_path(&datastore, 1, file, &options, &[], &watch)
+    let ingest::job::Loaded {
+        analysis,
+        rows,
+        reads,
+    } = ingest::job::load_path(&datastore, 1, file, &options, &[], &watch)
         .await
         .map_err(|e| anyhow::anyhow!("{}: {e}", file.display()))?;
     println!(
-        "{name}: {rows} filas cargadas en {} (tabla ds_v1) en {:.2} s; {}",
+        "{name}: {rows} filas cargadas en {} (tabla ds_v1) en {:.2} s ({}); {}",
         into.display(),
         started.elapsed().as_secs_f64(),
+        if reads == 1 {
+            "una lectura".to_string()
+        } else {
+            format!("{reads} lecturas")
+        },
         if analysis.report.valid {
             "válido".to_string()
         } else {

@@ -10,6 +10,8 @@
 //! ready.
 
 use std::path::PathBuf;
+
+use chrono::{Datelike, Timelike};
 use std::time::Duration;
 
 use kernel::config::{Config, DatabaseTarget};
@@ -102,6 +104,14 @@ pub enum DatastoreError {
     Open(String),
     #[error("la consulta tardó demasiado; pida menos filas o use filtros")]
     Timeout,
+    #[error("no se pudo escribir la tabla: {0}")]
+    Load(String),
+}
+
+impl From<rusqlite::Error> for DatastoreError {
+    fn from(e: rusqlite::Error) -> DatastoreError {
+        DatastoreError::Load(e.to_string())
+    }
 }
 
 /// Where the tables live.
@@ -109,11 +119,6 @@ pub enum DatastoreError {
 pub enum Datastore {
     Sqlite(SqlitePool),
     Postgres(PgPool),
-}
-
-/// Rows per multi-row INSERT on SQLite (bounded by its 32,766 parameters).
-fn rows_per_insert(columns: usize) -> usize {
-    (30_000 / (columns + 1)).clamp(1, 500)
 }
 
 /// The table of a version.
@@ -181,7 +186,9 @@ impl Datastore {
         version_id: i64,
         columns: &[Column],
     ) -> Result<Loader, DatastoreError> {
-        self.drop_table(version_id).await?;
+        if self.is_postgres() {
+            self.drop_table(version_id).await?;
+        }
         let pg = self.is_postgres();
         let cols: Vec<String> = columns
             .iter()
@@ -201,9 +208,8 @@ impl Datastore {
         // table at all (the transaction rolls back when the loader is dropped).
         let inner = match self {
             Datastore::Sqlite(p) => {
-                let mut tx = p.begin().await?;
-                sqlx::query(&sql).execute(&mut *tx).await?;
-                LoaderInner::Sqlite(tx)
+                let path = p.connect_options().get_filename().to_path_buf();
+                LoaderInner::Sqlite(SqliteLoad::start(path, version_id, sql, columns.len()).await?)
             }
             Datastore::Postgres(p) => {
                 let mut tx = p.begin().await?;
@@ -666,8 +672,140 @@ fn decode_pg(
 }
 
 enum LoaderInner {
-    Sqlite(sqlx::Transaction<'static, sqlx::Sqlite>),
+    Sqlite(SqliteLoad),
     Postgres(sqlx::Transaction<'static, sqlx::Postgres>),
+}
+
+enum LoadMessage {
+    Rows(Vec<Vec<Value>>),
+    Commit,
+}
+
+/// A load into the embedded datastore: a thread of its own with its own
+/// connection, one `BEGIN IMMEDIATE` transaction (drop, create, insert) and a
+/// prepared statement bound straight from the values. Without a `Commit`
+/// the transaction rolls back.
+struct SqliteLoad {
+    sender: Option<tokio::sync::mpsc::Sender<LoadMessage>>,
+    thread: tokio::task::JoinHandle<Result<(), DatastoreError>>,
+}
+
+impl SqliteLoad {
+    async fn start(
+        path: PathBuf,
+        version_id: i64,
+        create: String,
+        columns: usize,
+    ) -> Result<SqliteLoad, DatastoreError> {
+        let (sender, mut receiver) = tokio::sync::mpsc::channel::<LoadMessage>(4);
+        let (ready, started) = tokio::sync::oneshot::channel::<Result<(), DatastoreError>>();
+        let thread = tokio::task::spawn_blocking(move || {
+            let table = table_name(version_id);
+            let opened = (|| -> Result<rusqlite::Connection, DatastoreError> {
+                let conn = rusqlite::Connection::open(&path)?;
+                conn.busy_timeout(Duration::from_secs(30))?;
+                conn.pragma_update(None, "journal_mode", "WAL")?;
+                conn.pragma_update(None, "synchronous", "NORMAL")?;
+                conn.execute_batch(&format!(
+                    "BEGIN IMMEDIATE; DROP TABLE IF EXISTS {table}; {create};"
+                ))?;
+                Ok(conn)
+            })();
+            let conn = match opened {
+                Ok(conn) => {
+                    let _ = ready.send(Ok(()));
+                    conn
+                }
+                Err(e) => {
+                    let _ = ready.send(Err(DatastoreError::Load(e.to_string())));
+                    return Err(e);
+                }
+            };
+            let marks = vec!["?"; columns + 1].join(", ");
+            let mut insert = conn.prepare(&format!("INSERT INTO {table} VALUES ({marks})"))?;
+            let mut next_id: i64 = 1;
+            while let Some(message) = receiver.blocking_recv() {
+                match message {
+                    LoadMessage::Rows(rows) => {
+                        for row in rows {
+                            insert.raw_bind_parameter(1, next_id)?;
+                            next_id += 1;
+                            let len = row.len().min(columns);
+                            for (i, v) in row.into_iter().take(columns).enumerate() {
+                                bind_value(&mut insert, i + 2, v)?;
+                            }
+                            for i in len..columns {
+                                insert.raw_bind_parameter(i + 2, rusqlite::types::Null)?;
+                            }
+                            insert.raw_execute()?;
+                        }
+                    }
+                    LoadMessage::Commit => {
+                        drop(insert);
+                        conn.execute_batch("COMMIT")?;
+                        return Ok(());
+                    }
+                }
+            }
+            // The loader went away without committing: nothing is kept.
+            drop(insert);
+            let _ = conn.execute_batch("ROLLBACK");
+            Ok(())
+        });
+        match started.await {
+            Ok(Ok(())) => Ok(SqliteLoad {
+                sender: Some(sender),
+                thread,
+            }),
+            Ok(Err(e)) => Err(e),
+            Err(_) => Err(match thread.await {
+                Ok(Err(e)) => e,
+                _ => DatastoreError::Load("el proceso de carga terminó de forma inesperada".into()),
+            }),
+        }
+    }
+
+    async fn send(&mut self, message: LoadMessage) -> Result<(), DatastoreError> {
+        let sent = match &self.sender {
+            Some(sender) => sender.send(message).await.is_ok(),
+            None => false,
+        };
+        if sent {
+            return Ok(());
+        }
+        // The thread stopped: its result says why.
+        self.sender = None;
+        match (&mut self.thread).await {
+            Ok(Err(e)) => Err(e),
+            _ => Err(DatastoreError::Load(
+                "el proceso de carga terminó de forma inesperada".into(),
+            )),
+        }
+    }
+
+    async fn commit(mut self) -> Result<(), DatastoreError> {
+        self.send(LoadMessage::Commit).await?;
+        self.sender = None;
+        match self.thread.await {
+            Ok(result) => result,
+            Err(e) => Err(DatastoreError::Load(e.to_string())),
+        }
+    }
+}
+
+fn bind_value(
+    statement: &mut rusqlite::Statement<'_>,
+    index: usize,
+    value: Value,
+) -> rusqlite::Result<()> {
+    match value {
+        Value::Null => statement.raw_bind_parameter(index, rusqlite::types::Null),
+        Value::Integer(x) => statement.raw_bind_parameter(index, x),
+        Value::Number(x) => statement.raw_bind_parameter(index, x),
+        Value::Boolean(b) => statement.raw_bind_parameter(index, i64::from(b)),
+        Value::Text(s) => statement.raw_bind_parameter(index, s.as_str()),
+        other => statement.raw_bind_parameter(index, text_of(&other)),
+    }
 }
 
 /// Writes one version's rows, in batches, then commits.
@@ -694,14 +832,28 @@ fn text_of(v: &Value) -> Option<String> {
         Value::Integer(i) => Some(i.to_string()),
         Value::Number(n) => Some(n.to_string()),
         Value::Boolean(b) => Some(b.to_string()),
-        Value::Date(d) => Some(d.format("%Y-%m-%d").to_string()),
-        Value::DateTime(d) => Some(d.format("%Y-%m-%dT%H:%M:%S").to_string()),
+        // Written by hand: chrono's `format` parses its pattern on every call.
+        Value::Date(d) => Some(format!("{:04}-{:02}-{:02}", d.year(), d.month(), d.day())),
+        Value::DateTime(d) => Some(format!(
+            "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}",
+            d.year(),
+            d.month(),
+            d.day(),
+            d.hour(),
+            d.minute(),
+            d.second()
+        )),
         Value::Time(t) => Some(t.format("%H:%M:%S%.f").to_string()),
         Value::Text(s) => Some(s.clone()),
     }
 }
 
 impl Loader {
+    /// Rows written so far.
+    pub fn rows(&self) -> u64 {
+        u64::try_from(self.next_id - 1).unwrap_or_default()
+    }
+
     /// Appends a batch of rows (each with one value per column); the values
     /// move into the statement, text is not copied.
     pub async fn write(&mut self, rows: Vec<Vec<Value>>) -> Result<(), DatastoreError> {
@@ -711,47 +863,9 @@ impl Loader {
         let table = table_name(self.version_id);
         let n = self.kinds.len();
         match &mut self.inner {
-            LoaderInner::Sqlite(tx) => {
-                let per = rows_per_insert(n);
-                let one = format!("({})", vec!["?"; n + 1].join(", "));
-                let insert = |count: usize| {
-                    format!(
-                        "INSERT INTO {table} VALUES {}",
-                        vec![one.as_str(); count].join(", ")
-                    )
-                };
-                let full = insert(per);
-                let mut rows = rows.into_iter().peekable();
-                while rows.peek().is_some() {
-                    let chunk: Vec<Vec<Value>> = rows.by_ref().take(per).collect();
-                    let partial;
-                    let sql = if chunk.len() == per {
-                        full.as_str()
-                    } else {
-                        partial = insert(chunk.len());
-                        partial.as_str()
-                    };
-                    let mut q = sqlx::query(sql);
-                    for row in chunk {
-                        q = q.bind(self.next_id);
-                        self.next_id += 1;
-                        let len = row.len();
-                        for v in row.into_iter().take(n) {
-                            q = match v {
-                                Value::Null => q.bind(None::<i64>),
-                                Value::Integer(x) => q.bind(x),
-                                Value::Number(x) => q.bind(x),
-                                Value::Boolean(b) => q.bind(i64::from(b)),
-                                Value::Text(s) => q.bind(s),
-                                other => q.bind(text_of(&other)),
-                            };
-                        }
-                        for _ in len..n {
-                            q = q.bind(None::<i64>);
-                        }
-                    }
-                    q.execute(&mut **tx).await?;
-                }
+            LoaderInner::Sqlite(load) => {
+                self.next_id += i64::try_from(rows.len()).unwrap_or(i64::MAX);
+                load.send(LoadMessage::Rows(rows)).await?;
             }
             LoaderInner::Postgres(tx) => {
                 // COPY in CSV form, written by hand: NULL is an unquoted empty
@@ -801,7 +915,7 @@ impl Loader {
     pub async fn finish(self) -> Result<u64, DatastoreError> {
         let rows = u64::try_from(self.next_id - 1).unwrap_or_default();
         match self.inner {
-            LoaderInner::Sqlite(tx) => tx.commit().await?,
+            LoaderInner::Sqlite(load) => load.commit().await?,
             LoaderInner::Postgres(tx) => tx.commit().await?,
         }
         Ok(rows)
@@ -818,15 +932,6 @@ mod tests {
             datastore_path(std::path::Path::new("/srv/data/apertura.db")),
             PathBuf::from("/srv/data/apertura.datastore.db")
         );
-    }
-
-    #[test]
-    fn inserts_stay_under_sqlites_parameter_limit() {
-        for cols in [1, 7, 60, 500, 2048, 40_000] {
-            let per = rows_per_insert(cols);
-            assert!(per >= 1);
-            assert!(per * (cols + 1) <= 32_766 || per == 1, "{cols}");
-        }
     }
 
     #[test]

@@ -15,7 +15,7 @@ use kernel::files::FileStore;
 use kernel::jobs::{JobContext, JobError, JobHandler};
 use serde_json::json;
 
-use crate::datastore::{Column, Datastore, Kind};
+use crate::datastore::{Column, Datastore, Kind, Loader};
 use crate::store::{self, Findings, Status};
 
 pub const INGEST_VERSION: &str = "ingest.version";
@@ -171,37 +171,115 @@ pub fn indexable(analysis: &tabular::Analysis) -> Vec<usize> {
         .collect()
 }
 
-/// Pass 1 on a blocking thread, reporting rows read through `watch`.
-async fn analyze(
+/// Rows of the provisional analysis that guesses how to load while pass 1 reads.
+const GUESS_ROWS: u64 = 2_000;
+
+/// A guess from the first rows (see `load_path`), on a blocking thread.
+async fn guess(
+    path: &std::path::Path,
+    options: &tabular::Options,
+) -> Result<tabular::Analysis, Stop> {
+    let (path, options) = (path.to_path_buf(), options.clone());
+    tokio::task::spawn_blocking(move || tabular::analyze_prefix_path(&path, &options, GUESS_ROWS))
+        .await
+        .map_err(|e| Stop::Failed(format!("la lectura del archivo se interrumpió: {e}")))?
+        .map_err(engine_stop)
+}
+
+/// Pass 1 on a blocking thread, reporting rows read through `watch` (and
+/// the rows the whole file should have, from the bytes read so far). With
+/// `load`, the rows typed as its provisional analysis says go into its
+/// loader while the file is read; the caller decides whether they stand.
+async fn read(
     path: &std::path::Path,
     options: &tabular::Options,
     watch: &Watch,
+    load: Option<(&tabular::Analysis, &mut Loader)>,
 ) -> Result<tabular::Analysis, Stop> {
-    let analysis = {
-        let path = path.to_path_buf();
-        let options = options.clone();
-        // The watch outlives neither pass; the passes get a handle on it.
-        let rows = std::sync::Arc::new(AtomicU64::new(0));
-        let cancel = std::sync::Arc::new(AtomicBool::new(false));
-        let (r, c) = (rows.clone(), cancel.clone());
-        let mut pass = tokio::task::spawn_blocking(move || {
-            tabular::analyze_path(&path, &options, &mut |p: tabular::Progress| {
+    let (path, options) = (path.to_path_buf(), options.clone());
+    // The watch outlives neither pass; the thread gets a handle on it.
+    let rows = std::sync::Arc::new(AtomicU64::new(0));
+    let estimate = std::sync::Arc::new(AtomicU64::new(0));
+    let cancel = std::sync::Arc::new(AtomicBool::new(false));
+    let (tx, mut rx) = tokio::sync::mpsc::channel::<Vec<Vec<tabular::Value>>>(4);
+    let (loader, provisional) = match load {
+        Some((provisional, loader)) => (Some(loader), Some(provisional.clone())),
+        None => (None, None),
+    };
+    let mut pass = {
+        let (r, e, c) = (rows.clone(), estimate.clone(), cancel.clone());
+        tokio::task::spawn_blocking(move || {
+            let mut progress = |p: tabular::Progress| {
                 r.store(p.rows, Ordering::Relaxed);
-                !c.load(Ordering::Relaxed)
-            })
-        });
-        let mut tick = tokio::time::interval(Duration::from_millis(100));
-        loop {
-            tokio::select! {
-                done = &mut pass => break done.map_err(|e| Stop::Failed(format!("la lectura del archivo se interrumpió: {e}")))?.map_err(engine_stop)?,
-                _ = tick.tick() => {
-                    watch.rows.store(rows.load(Ordering::Relaxed), Ordering::Relaxed);
-                    cancel.store(watch.cancel.load(Ordering::Relaxed), Ordering::Relaxed);
+                if let Some(total) = p.bytes_total.filter(|_| p.bytes_read > 0) {
+                    let guess = u128::from(p.rows) * u128::from(total) / u128::from(p.bytes_read);
+                    e.store(u64::try_from(guess).unwrap_or(u64::MAX), Ordering::Relaxed);
                 }
+                !c.load(Ordering::Relaxed)
+            };
+            let Some(provisional) = provisional else {
+                return tabular::analyze_path(&path, &options, &mut progress);
+            };
+            let mut batch = Vec::with_capacity(BATCH);
+            let mut emit = |row: tabular::Row| {
+                batch.push(row.values);
+                if batch.len() == BATCH {
+                    let full = std::mem::replace(&mut batch, Vec::with_capacity(BATCH));
+                    // A closed channel: the loader stopped, and says why.
+                    return tx.blocking_send(full).is_ok();
+                }
+                true
+            };
+            let analysis = tabular::analyze_path_yielding(
+                &path,
+                &options,
+                &provisional,
+                &mut progress,
+                &mut emit,
+            )?;
+            if !batch.is_empty() {
+                let _ = tx.blocking_send(batch);
+            }
+            Ok(analysis)
+        })
+    };
+    let consume = async move {
+        if let Some(loader) = loader {
+            while let Some(batch) = rx.recv().await {
+                loader.write(batch).await?;
+            }
+        }
+        Ok::<_, Stop>(())
+    };
+    tokio::pin!(consume);
+    let mut consumed = false;
+    let mut tick = tokio::time::interval(Duration::from_millis(100));
+    let done = loop {
+        tokio::select! {
+            written = &mut consume, if !consumed => {
+                consumed = true;
+                if let Err(e) = written {
+                    cancel.store(true, Ordering::Relaxed);
+                    let _ = pass.await;
+                    return Err(e);
+                }
+            }
+            done = &mut pass => break done,
+            _ = tick.tick() => {
+                watch.rows.store(rows.load(Ordering::Relaxed), Ordering::Relaxed);
+                watch.total.store(estimate.load(Ordering::Relaxed), Ordering::Relaxed);
+                cancel.store(watch.cancel.load(Ordering::Relaxed), Ordering::Relaxed);
             }
         }
     };
-    Ok(analysis)
+    let analysis = done
+        .map_err(|e| Stop::Failed(format!("la lectura del archivo se interrumpió: {e}")))?
+        .map_err(engine_stop);
+    // The last batches, sent before the pass ended.
+    if !consumed {
+        consume.await?;
+    }
+    analysis
 }
 
 /// The inferred schema with the dictionary's types where it names a column
@@ -234,9 +312,27 @@ pub fn overlay(
     changed.then_some(schema)
 }
 
-/// Reads a local file twice and loads it into the datastore as `version_id`:
-/// the whole ingest, for the job and for `apertura load`. Returns the
-/// analysis and the rows loaded; on any error the table is not left behind.
+/// What `load_path` did.
+#[derive(Debug)]
+pub struct Loaded {
+    pub analysis: tabular::Analysis,
+    pub rows: u64,
+    /// Whole reads of the file: 1 when the guess from the first rows held
+    /// (nearly always), more when the whole file or the dictionary overturned it.
+    pub reads: u32,
+}
+
+/// Loads a local file into the datastore as `version_id`: the whole ingest,
+/// for the job and for `apertura load`. On any error the table is not left
+/// behind.
+///
+/// Types are decided from every row, which takes a whole read (pass 1)
+/// before anything can be typed for good. To avoid a second read, the first
+/// rows give a guess (dialect and schema), the rows typed as the guess says
+/// are loaded while pass 1 reads, and the load is kept only if pass 1 ends
+/// reading the file the same way ([`tabular::Analysis::reads_like`]);
+/// otherwise it is thrown away and pass 2 loads the rows with what pass 1
+/// decided.
 pub async fn load_path(
     datastore: &Datastore,
     version_id: i64,
@@ -244,23 +340,91 @@ pub async fn load_path(
     options: &tabular::Options,
     dictionary: &[(String, String)],
     watch: &Watch,
-) -> Result<(tabular::Analysis, u64), Stop> {
-    // Pass 1: dialect, types from every row, findings.
-    let mut analysis = analyze(path, options, watch).await?;
-    // The publisher's data dictionary, where it names a column, says what
-    // type the column must be: validate against it (a second pass 1).
-    if let Some(schema) = overlay(&analysis.schema, dictionary) {
-        let declared = tabular::Options {
-            schema: Some(schema),
-            ..options.clone()
-        };
-        analysis = analyze(path, &declared, watch).await?;
-    }
+) -> Result<Loaded, Stop> {
+    let guessed = guess(path, options).await?;
+    // The dictionary's types, where it names a column, are part of the guess.
+    let provisional = with_schema(&guessed, overlay(&guessed.schema, dictionary));
+    let mut loader = datastore
+        .begin_load(version_id, &columns_of(&provisional.schema))
+        .await?;
+    let mut reads = 1;
+    let inferred = read(path, options, watch, Some((&provisional, &mut loader))).await?;
+    let (analysis, held) = match overlay(&inferred.schema, dictionary) {
+        None => {
+            let held = inferred.reads_like(&provisional);
+            (inferred, held)
+        }
+        Some(schema) => {
+            // The publisher's data dictionary, where it names a column, says
+            // what type the column must be: validate against it.
+            let declared = tabular::Options {
+                schema: Some(schema.clone()),
+                ..options.clone()
+            };
+            let expected = with_schema(&inferred, Some(schema));
+            reads += 1;
+            if expected.reads_like(&provisional) {
+                // The rows are loaded as they must be; only the findings change.
+                let analysis = read(path, &declared, watch, None).await?;
+                let held = analysis.reads_like(&provisional);
+                (analysis, held)
+            } else {
+                drop(loader);
+                loader = datastore
+                    .begin_load(version_id, &columns_of(&expected.schema))
+                    .await?;
+                let analysis = read(path, &declared, watch, Some((&expected, &mut loader))).await?;
+                let held = analysis.reads_like(&expected);
+                (analysis, held)
+            }
+        }
+    };
     watch.total.store(analysis.rows, Ordering::Relaxed);
+    if held && loader.rows() == analysis.rows {
+        let loaded = loader.finish().await?;
+        watch.rows.store(loaded, Ordering::Relaxed);
+        return Ok(Loaded {
+            analysis,
+            rows: loaded,
+            reads,
+        });
+    }
+    // The guess was wrong: pass 2, with what pass 1 decided.
+    drop(loader);
+    tracing::info!(
+        version_id,
+        "the first rows misled the load; reading the file again"
+    );
+    let rows = load_rows(datastore, version_id, path, &analysis, options, watch).await?;
+    Ok(Loaded {
+        analysis,
+        rows,
+        reads: reads + 1,
+    })
+}
+
+/// An analysis with another schema (the same when `None`).
+fn with_schema(analysis: &tabular::Analysis, schema: Option<tabular::Schema>) -> tabular::Analysis {
+    match schema {
+        Some(schema) => tabular::Analysis {
+            schema,
+            ..analysis.clone()
+        },
+        None => analysis.clone(),
+    }
+}
+
+/// Pass 2: the parser fills a bounded channel, the loader empties it.
+async fn load_rows(
+    datastore: &Datastore,
+    version_id: i64,
+    path: &std::path::Path,
+    analysis: &tabular::Analysis,
+    options: &tabular::Options,
+    watch: &Watch,
+) -> Result<u64, Stop> {
     watch.rows.store(0, Ordering::Relaxed);
     let columns = columns_of(&analysis.schema);
-
-    // Pass 2: the parser fills a bounded channel, the loader empties it.
     let mut loader = datastore.begin_load(version_id, &columns).await?;
     let (tx, mut rx) = tokio::sync::mpsc::channel::<Vec<Vec<tabular::Value>>>(4);
     let seen = std::sync::Arc::new(AtomicU64::new(0));
@@ -327,7 +491,7 @@ pub async fn load_path(
         .map_err(engine_stop)?;
     let loaded = loader.finish().await?;
     watch.rows.store(loaded, Ordering::Relaxed);
-    Ok((analysis, loaded))
+    Ok(loaded)
 }
 
 impl IngestVersion {
@@ -380,7 +544,7 @@ impl IngestVersion {
         );
         tokio::pin!(load);
         let mut tick = tokio::time::interval(Duration::from_millis(500));
-        let (analysis, rows) = loop {
+        let Loaded { analysis, rows, .. } = loop {
             tokio::select! {
                 done = &mut load => break done?,
                 _ = tick.tick() => {

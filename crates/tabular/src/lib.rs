@@ -33,7 +33,7 @@ pub use schema::{Constraints, Field, FieldType, Schema};
 pub use stats::{ColumnStats, GeoColumns, TopValue, DISTINCT_CAP};
 pub use types::Value;
 
-use crate::checks::Checker;
+use crate::checks::{is_blank, Checker};
 use crate::encoding::TextRecord;
 use crate::header::{HeaderPlan, SampleRow};
 use crate::parser::{CsvParser, ParserConfig, RawRecord};
@@ -207,15 +207,120 @@ pub struct Analysis {
     pub geo: Option<GeoColumns>,
 }
 
+/// Bytes whose encoding a provisional analysis checks.
+const SAMPLE_SCAN_BYTES: u64 = 4 * 1024 * 1024;
+
 /// Rows read to find the header.
 const HEADER_SAMPLE_ROWS: usize = 200;
 
 /// Pass 1: reads the whole input, detects how it is written, infers (or checks)
 /// the schema and validates every row.
 pub fn analyze<R: Read + Seek>(
+    input: R,
+    options: &Options,
+    progress: &mut dyn FnMut(Progress) -> bool,
+) -> Result<Analysis, Error> {
+    analyze_with(input, options, progress, Extra::default())
+}
+
+/// A provisional pass 1 over the first `rows` data rows only: how the file
+/// is written and what its columns look like so far. Its findings speak of
+/// those rows only; its schema is a guess that the whole file may overturn.
+pub fn analyze_prefix_path(path: &Path, options: &Options, rows: u64) -> Result<Analysis, Error> {
+    let file = std::fs::File::open(path)?;
+    let extra = Extra {
+        sample_rows: Some(rows.max(1)),
+        sink: None,
+    };
+    analyze_with(
+        std::io::BufReader::with_capacity(256 * 1024, file),
+        options,
+        &mut |_| true,
+        extra,
+    )
+}
+
+/// Pass 1 that also yields every data row typed with a `provisional`
+/// analysis (from [`analyze_prefix_path`]): a speculative pass 2 in the same
+/// read of the file. When the analysis returned [`Analysis::reads_like`] the
+/// provisional one, the rows yielded are exactly those [`rows`] would yield
+/// with it, and the second read can be skipped; otherwise they must be
+/// thrown away. `emit` returns `false` to cancel.
+pub fn analyze_path_yielding(
+    path: &Path,
+    options: &Options,
+    provisional: &Analysis,
+    progress: &mut dyn FnMut(Progress) -> bool,
+    emit: &mut dyn FnMut(Row) -> bool,
+) -> Result<Analysis, Error> {
+    let file = std::fs::File::open(path)?;
+    let extra = Extra {
+        sample_rows: None,
+        sink: Some(Sink {
+            parsers: reader::parsers_of(&provisional.schema),
+            missing: provisional.schema.missing_values.clone(),
+            emit,
+        }),
+    };
+    analyze_with(
+        std::io::BufReader::with_capacity(256 * 1024, file),
+        options,
+        progress,
+        extra,
+    )
+}
+
+impl Analysis {
+    /// Whether pass 2 reads the file the same way with either analysis: the
+    /// same dialect (but for where the notes under the table start, which
+    /// pass 1 and pass 2 skip alike) and a schema that parses every cell the
+    /// same way.
+    pub fn reads_like(&self, other: &Analysis) -> bool {
+        let (a, b) = (&self.dialect, &other.dialect);
+        let dialect = Dialect {
+            footer_row: None,
+            ..a.clone()
+        } == Dialect {
+            footer_row: None,
+            ..b.clone()
+        };
+        let parsing = |s: &Schema| -> (Vec<String>, Vec<Field>) {
+            let fields = s
+                .fields
+                .iter()
+                .map(|f| Field {
+                    title: None,
+                    description: None,
+                    constraints: Constraints::default(),
+                    ..f.clone()
+                })
+                .collect();
+            (s.missing_values.clone(), fields)
+        };
+        dialect && parsing(&self.schema) == parsing(&other.schema)
+    }
+}
+
+/// What a pass 1 may do besides analysing: stop early, or hand out rows.
+#[derive(Default)]
+struct Extra<'a> {
+    /// Stop after this many data rows (a provisional analysis).
+    sample_rows: Option<u64>,
+    sink: Option<Sink<'a>>,
+}
+
+/// Rows typed with a provisional schema, as pass 2 would yield them.
+struct Sink<'a> {
+    parsers: Vec<types::FieldParser>,
+    missing: Vec<String>,
+    emit: &'a mut dyn FnMut(Row) -> bool,
+}
+
+fn analyze_with<R: Read + Seek>(
     mut input: R,
     options: &Options,
     progress: &mut dyn FnMut(Progress) -> bool,
+    extra: Extra<'_>,
 ) -> Result<Analysis, Error> {
     if let Some(schema) = &options.schema {
         schema.check()?;
@@ -228,9 +333,9 @@ pub fn analyze<R: Read + Seek>(
         return Err(Error::Empty);
     }
     if format.is_spreadsheet() {
-        analyze_sheet(input, format, options, progress, total, notices)
+        analyze_sheet(input, format, options, progress, total, notices, extra)
     } else {
-        analyze_csv(input, format, options, progress, total, notices)
+        analyze_csv(input, format, options, progress, total, notices, extra)
     }
 }
 
@@ -328,8 +433,17 @@ fn analyze_csv<R: Read + Seek>(
     progress: &mut dyn FnMut(Progress) -> bool,
     total: u64,
     mut notices: Vec<Notice>,
+    extra: Extra<'_>,
 ) -> Result<Analysis, Error> {
-    let scan = encoding::scan(&mut input, options.limits.max_row_bytes)?;
+    // A provisional analysis judges the encoding from the head of the file
+    // only; the full pass 1 reads every byte and may overturn it.
+    let scan = match extra.sample_rows {
+        Some(_) => encoding::scan(
+            (&mut input).take(SAMPLE_SCAN_BYTES),
+            options.limits.max_row_bytes,
+        )?,
+        None => encoding::scan(&mut input, options.limits.max_row_bytes)?,
+    };
     let decision = encoding::decide(&scan, options.encoding.as_deref())?;
     if let Some(n) = &decision.notice {
         notices.push(notice("encoding", n.clone()));
@@ -417,6 +531,7 @@ fn analyze_csv<R: Read + Seek>(
         Some(total),
         fallback,
         notices,
+        extra,
     )
 }
 
@@ -427,6 +542,7 @@ fn analyze_sheet<R: Read + Seek>(
     progress: &mut dyn FnMut(Progress) -> bool,
     total: u64,
     mut notices: Vec<Notice>,
+    extra: Extra<'_>,
 ) -> Result<Analysis, Error> {
     if format == Format::Xlsx {
         spreadsheet::check_zip(&mut input, &options.limits)?;
@@ -521,6 +637,7 @@ fn analyze_sheet<R: Read + Seek>(
         Some(total),
         false,
         notices,
+        extra,
     )
 }
 
@@ -537,7 +654,13 @@ fn run_pass1<R: Read>(
     total: Option<u64>,
     encoding_fallback: bool,
     mut notices: Vec<Notice>,
+    extra: Extra<'_>,
 ) -> Result<Analysis, Error> {
+    let Extra {
+        sample_rows,
+        mut sink,
+    } = extra;
+
     let labels = plan.labels.clone();
     let mut checker = match &options.schema {
         Some(schema) => Checker::with_schema(schema, options.errors_per_type),
@@ -570,12 +693,23 @@ fn run_pass1<R: Read>(
             bad
         };
         checker.check_row(number, rec, bad);
+        // `false` when the sink wants no more rows.
+        match sink.as_mut() {
+            Some(sink) if !is_blank(rec, &sink.missing) => {
+                let values = reader::typed_values(rec, &sink.parsers, &sink.missing);
+                (sink.emit)(Row { number, values })
+            }
+            _ => true,
+        }
     };
     while let Some(meta) = rows.next(&mut rec)? {
         if meta.number < plan.data_start {
             continue;
         }
         seen += 1;
+        if sample_rows.is_some_and(|n| seen > n) {
+            break;
+        }
         if let Some(max) = options.limits.max_rows {
             if seen > max {
                 return Err(Error::TooManyRows { limit: max });
@@ -596,18 +730,26 @@ fn run_pass1<R: Read>(
             pending.push((meta.number, rec.clone(), meta.bad));
             if pending.len() > MAX_PENDING_FOOTER {
                 for (n, r, b) in pending.drain(..) {
-                    process(&mut checker, n, &r, b);
+                    if !process(&mut checker, n, &r, b) {
+                        return Err(Error::Cancelled);
+                    }
                 }
             }
             continue;
         }
         for (n, r, b) in pending.drain(..) {
-            process(&mut checker, n, &r, b);
+            if !process(&mut checker, n, &r, b) {
+                return Err(Error::Cancelled);
+            }
         }
-        process(&mut checker, meta.number, &rec, meta.bad);
+        if !process(&mut checker, meta.number, &rec, meta.bad) {
+            return Err(Error::Cancelled);
+        }
     }
+    // A provisional analysis stopped in the middle: nothing is a footer yet.
     let footer_text = pending
         .iter()
+        .filter(|_| sample_rows.is_none())
         .find(|(_, r, _)| (0..r.len()).any(|i| !types::trim_ws(r.cell(i)).is_empty()));
     if let Some((_, r, _)) = footer_text {
         let text = (0..r.len())
@@ -629,7 +771,9 @@ fn run_pass1<R: Read>(
         dialect.footer_row = Some(first);
     } else {
         for (n, r, b) in pending.drain(..) {
-            process(&mut checker, n, &r, b);
+            if !process(&mut checker, n, &r, b) {
+                return Err(Error::Cancelled);
+            }
         }
     }
     if !progress(Progress {

@@ -73,17 +73,40 @@ pub(crate) fn open<R: Read + Seek + Send + 'static>(
     Ok(RowReader {
         rows,
         rec: TextRecord::default(),
-        parsers: analysis
-            .schema
-            .fields
-            .iter()
-            .map(FieldParser::new)
-            .collect(),
+        parsers: parsers_of(&analysis.schema),
         missing: analysis.schema.missing_values.clone(),
         data_start: dialect.data_start_row,
         footer: dialect.footer_row,
         done: false,
     })
+}
+
+pub(crate) fn parsers_of(schema: &crate::Schema) -> Vec<FieldParser> {
+    schema.fields.iter().map(FieldParser::new).collect()
+}
+
+/// One value per field: cells that fail their type become `Null` (pass 1
+/// reported them), extra cells are dropped, missing cells are `Null`.
+pub(crate) fn typed_values(
+    rec: &TextRecord,
+    parsers: &[FieldParser],
+    missing: &[String],
+) -> Vec<Value> {
+    let n = rec.len();
+    parsers
+        .iter()
+        .enumerate()
+        .map(|(i, parser)| {
+            if i >= n {
+                return Value::Null;
+            }
+            let cell = rec.cell(i);
+            if is_missing(cell, missing) {
+                return Value::Null;
+            }
+            parser.parse(cell).map_or(Value::Null, |p| p.to_value())
+        })
+        .collect()
 }
 
 /// The decoding pass 1 decided, from the dialect.
@@ -124,22 +147,7 @@ impl RowReader {
             if is_blank(&self.rec, &self.missing) {
                 continue;
             }
-            let n = self.rec.len();
-            let values = self
-                .parsers
-                .iter()
-                .enumerate()
-                .map(|(i, parser)| {
-                    if i >= n {
-                        return Value::Null;
-                    }
-                    let cell = self.rec.cell(i);
-                    if is_missing(cell, &self.missing) {
-                        return Value::Null;
-                    }
-                    parser.parse(cell).map_or(Value::Null, |p| p.to_value())
-                })
-                .collect();
+            let values = typed_values(&self.rec, &self.parsers, &self.missing);
             return Ok(Some(Row {
                 number: meta.number,
                 values,

@@ -22,7 +22,7 @@ pub struct ColumnStats {
     /// Distinct non-empty values (exact unless `distinct_at_least`).
     pub distinct: u64,
     /// More values exist than `DISTINCT_CAP`; `distinct` is a lower bound and
-    /// `top` counts only values seen before the cap.
+    /// `top` counts only the cells read until the cap was reached.
     pub distinct_at_least: bool,
     /// The most common values with their counts, most common first.
     pub top: Vec<TopValue>,
@@ -66,6 +66,12 @@ impl StatsAcc {
         };
         if len > self.max_length {
             self.max_length = len;
+        }
+        // Past the cap the counts stop: the column has too many values for
+        // its top ones to say much, and looking every cell up would cost
+        // pass 1 more than all its checks.
+        if self.capped {
+            return;
         }
         if let Some(count) = self.distinct.get_mut(cell) {
             *count += 1;

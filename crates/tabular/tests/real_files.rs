@@ -34,7 +34,46 @@ fn analyze_with(file: &str, options: Options) -> Analysis {
         count, analysis.rows,
         "{file}: pass 2 yields the rows pass 1 counted"
     );
+    speculation_agrees(&path(file), &options, &analysis);
     analysis
+}
+
+/// The speculative load (pass 1 yielding rows typed with a guess from the
+/// first rows) either yields exactly pass 2's rows or knows it guessed wrong.
+fn speculation_agrees(file: &std::path::Path, options: &Options, analysis: &Analysis) {
+    for prefix in [5, 40] {
+        let provisional = tabular::analyze_prefix_path(file, options, prefix).unwrap();
+        let mut yielded = Vec::new();
+        let again = tabular::analyze_path_yielding(
+            file,
+            options,
+            &provisional,
+            &mut |_| true,
+            &mut |row| {
+                yielded.push(row);
+                true
+            },
+        )
+        .unwrap();
+        assert_eq!(
+            &again,
+            analysis,
+            "{}: yielding changes nothing in pass 1",
+            file.display()
+        );
+        if again.reads_like(&provisional) {
+            let pass2: Vec<_> = rows_path(file, analysis, options)
+                .unwrap()
+                .map(|r| r.unwrap())
+                .collect();
+            assert_eq!(
+                yielded,
+                pass2,
+                "{}: speculative rows differ",
+                file.display()
+            );
+        }
+    }
 }
 
 fn analyze(file: &str) -> Analysis {
