@@ -366,6 +366,10 @@ async fn sql_reads_resources_only_within_limits() {
             "no está permitida",
         ),
         ("SELECT * FROM ds_v1".to_string(), "no es un recurso"),
+        (
+            format!("SELECT no_hay FROM \"{id}\""),
+            "no existe la columna «no_hay»",
+        ),
     ] {
         let (status, body) = sql(statement.clone()).await;
         assert_eq!(status, 409, "{statement}: {body}");
@@ -608,4 +612,35 @@ async fn a_lost_table_is_loaded_again_instead_of_failing() {
     let (status, body) = search(&app, json!({"resource_id": id, "limit": 1})).await;
     assert_eq!(status, 200, "{body}");
     assert_eq!(body["result"]["total"], 125);
+
+    // The same through SQL.
+    app.settle().await;
+    let version = loaded(&app, &app.client, page).await["version_id"]
+        .as_i64()
+        .unwrap();
+    ds.drop_table(version).await.unwrap();
+    let sql = |text: String| {
+        let app = &app;
+        async move {
+            let r = app
+                .client
+                .post(app.url("/api/3/action/datastore_search_sql"))
+                .json(&json!({ "sql": text }))
+                .send()
+                .await
+                .unwrap();
+            (r.status().as_u16(), r.json::<Value>().await.unwrap())
+        }
+    };
+    let (status, body) = sql(format!("SELECT count(*) AS n FROM \"{id}\"")).await;
+    assert_eq!(status, 404, "{body}");
+    assert!(body["error"]["message"]
+        .as_str()
+        .unwrap()
+        .contains("se está preparando otra vez"));
+    let state = loaded(&app, &app.client, page).await;
+    assert_eq!(state["status"], "ready", "{state}");
+    let (status, body) = sql(format!("SELECT count(*) AS n FROM \"{id}\"")).await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["result"]["records"][0]["n"], 125);
 }

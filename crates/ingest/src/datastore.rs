@@ -166,6 +166,26 @@ impl Datastore {
         matches!(self, Datastore::Postgres(_))
     }
 
+    /// Whether a version's table is there.
+    pub async fn has_table(&self, version_id: i64) -> Result<bool, DatastoreError> {
+        let name = table_name(version_id);
+        let found: Option<i64> = match self {
+            Datastore::Sqlite(p) => {
+                sqlx::query_scalar("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?")
+                    .bind(&name)
+                    .fetch_optional(p)
+                    .await?
+            }
+            Datastore::Postgres(p) => {
+                sqlx::query_scalar("SELECT 1::BIGINT FROM pg_tables WHERE tablename = $1 AND schemaname = ANY (current_schemas(false))")
+                    .bind(&name)
+                    .fetch_optional(p)
+                    .await?
+            }
+        };
+        Ok(found.is_some())
+    }
+
     /// Removes a version's table (a failed or repeated load).
     pub async fn drop_table(&self, version_id: i64) -> Result<(), DatastoreError> {
         let sql = format!("DROP TABLE IF EXISTS {}", table_name(version_id));
@@ -541,23 +561,35 @@ fn where_clause(columns: &[Column], q: &Query, pg: bool) -> (String, Vec<Bind>) 
         conds.push(format!("_id > {p}"));
     }
     if let Some(text) = &q.q {
-        let like = format!("%{}%", escape_like(text));
-        let mut alts = vec![];
-        for (i, c) in columns.iter().enumerate() {
-            if c.kind == Kind::Text {
-                let p = placeholder(&mut binds, Bind::Text(like.clone()));
+        // Every word somewhere in the row's text, whatever its case and
+        // accents ("gestion" finds "GESTIÓN").
+        let text_columns: Vec<usize> = columns
+            .iter()
+            .enumerate()
+            .filter(|(_, c)| c.kind == Kind::Text)
+            .map(|(i, _)| i)
+            .collect();
+        let words: Vec<&str> = text.split_whitespace().take(MAX_Q_WORDS).collect();
+        if text_columns.is_empty() && !words.is_empty() {
+            conds.push("1 = 0".to_string());
+        }
+        for word in words.into_iter().filter(|_| !text_columns.is_empty()) {
+            let pattern = if pg {
+                folded_regex(word)
+            } else {
+                format!("*{}*", folded_glob(word))
+            };
+            let mut alts = vec![];
+            for i in &text_columns {
+                let p = placeholder(&mut binds, Bind::Text(pattern.clone()));
                 alts.push(if pg {
-                    format!("c{} ILIKE {p} ESCAPE '\\'", i + 1)
+                    format!("c{} ~ {p}", i + 1)
                 } else {
-                    format!("c{} LIKE {p} ESCAPE '\\'", i + 1)
+                    format!("c{} GLOB {p}", i + 1)
                 });
             }
+            conds.push(format!("({})", alts.join(" OR ")));
         }
-        conds.push(if alts.is_empty() {
-            "1 = 0".to_string()
-        } else {
-            format!("({})", alts.join(" OR "))
-        });
     }
     if conds.is_empty() {
         (String::new(), binds)
@@ -566,10 +598,133 @@ fn where_clause(columns: &[Column], q: &Query, pg: bool) -> (String, Vec<Bind>) 
     }
 }
 
-fn escape_like(s: &str) -> String {
-    s.replace('\\', "\\\\")
-        .replace('%', "\\%")
-        .replace('_', "\\_")
+/// Why the database refused a query, in Spanish: the usual mistakes of SQL
+/// written by hand, by SQLite's message or PostgreSQL's error code; anything
+/// else keeps the database's own words, marked as such.
+pub fn refusal(code: Option<&str>, message: &str) -> String {
+    // The name a message quotes: `no such column: x`, `column "x" does not exist`.
+    let quoted = || -> String {
+        message
+            .split_once('"')
+            .and_then(|(_, rest)| rest.split_once('"'))
+            .map(|(name, _)| name.to_string())
+            .or_else(|| message.rsplit_once(": ").map(|(_, n)| n.trim().to_string()))
+            .unwrap_or_default()
+    };
+    let known = |prefix: &str| message.starts_with(prefix);
+    match code {
+        Some("42703") => return format!("no existe la columna «{}»", quoted()),
+        Some("42883") => return "no existe esa función, o no acepta esos argumentos".into(),
+        Some("42601") => {
+            return format!(
+                "hay un error de sintaxis ({})",
+                message.replace("syntax error at or near", "cerca de")
+            )
+        }
+        Some("42803") => return "las columnas que no se agregan deben estar en GROUP BY".into(),
+        Some("42702") => {
+            return format!(
+                "el nombre de columna «{}» es ambiguo; anteponga el nombre de la tabla",
+                quoted()
+            )
+        }
+        Some("22012") => return "división entre cero".into(),
+        Some("22P02") | Some("22007") | Some("22008") => {
+            return "un valor no tiene el tipo que la consulta espera".into()
+        }
+        _ => {}
+    }
+    if known("no such column") {
+        format!("no existe la columna «{}»", quoted())
+    } else if known("no such function") {
+        format!("no existe la función «{}»", quoted())
+    } else if known("ambiguous column name") {
+        format!(
+            "el nombre de columna «{}» es ambiguo; anteponga el nombre de la tabla",
+            quoted()
+        )
+    } else if message.contains("syntax error") {
+        format!(
+            "hay un error de sintaxis{}",
+            match message.split_once("near \"") {
+                Some((_, rest)) =>
+                    format!(" cerca de «{}»", rest.split('"').next().unwrap_or_default()),
+                None => String::new(),
+            }
+        )
+    } else if known("misuse of aggregate") {
+        "una función de agregación (COUNT, SUM…) está donde no se permite".into()
+    } else if known("wrong number of arguments") {
+        "una función recibió un número de argumentos que no acepta".into()
+    } else {
+        format!("{message} (mensaje original de la base de datos)")
+    }
+}
+
+/// Words of `q` that must all be found.
+const MAX_Q_WORDS: usize = 8;
+
+/// The spellings a letter stands for: both cases, with and without accents
+/// (and `n` for `ñ`, as people type on phones).
+fn letter_class(c: char) -> Option<&'static str> {
+    Some(match c {
+        'a' | 'á' | 'à' | 'ä' | 'â' | 'ã' | 'A' | 'Á' | 'À' | 'Ä' | 'Â' | 'Ã' => {
+            "aáàäâãAÁÀÄÂÃ"
+        }
+        'e' | 'é' | 'è' | 'ë' | 'ê' | 'E' | 'É' | 'È' | 'Ë' | 'Ê' => "eéèëêEÉÈËÊ",
+        'i' | 'í' | 'ì' | 'ï' | 'î' | 'I' | 'Í' | 'Ì' | 'Ï' | 'Î' => "iíìïîIÍÌÏÎ",
+        'o' | 'ó' | 'ò' | 'ö' | 'ô' | 'õ' | 'O' | 'Ó' | 'Ò' | 'Ö' | 'Ô' | 'Õ' => {
+            "oóòöôõOÓÒÖÔÕ"
+        }
+        'u' | 'ú' | 'ù' | 'ü' | 'û' | 'U' | 'Ú' | 'Ù' | 'Ü' | 'Û' => "uúùüûUÚÙÜÛ",
+        'n' | 'ñ' | 'N' | 'Ñ' => "nñNÑ",
+        'c' | 'ç' | 'C' | 'Ç' => "cçCÇ",
+        _ => return None,
+    })
+}
+
+/// Each character of `word` as a class of its spellings, for `pattern`.
+/// Written by hand: neither backend folds accents without an extension
+/// (SQLite has no `unaccent`, and PostgreSQL's is not always installed).
+fn folded(word: &str, literal: fn(char, &mut String)) -> String {
+    let mut out = String::new();
+    for c in word.chars() {
+        if let Some(class) = letter_class(c) {
+            out.push('[');
+            out.push_str(class);
+            out.push(']');
+        } else if c.is_alphabetic() && c.to_lowercase().ne(c.to_uppercase()) {
+            out.push('[');
+            out.extend(c.to_lowercase());
+            out.extend(c.to_uppercase());
+            out.push(']');
+        } else {
+            literal(c, &mut out);
+        }
+    }
+    out
+}
+
+/// A SQLite `GLOB` body: `*`, `?` and `[` only stand for themselves in a class.
+fn folded_glob(word: &str) -> String {
+    folded(word, |c, out| match c {
+        '*' | '?' | '[' | ']' => {
+            out.push('[');
+            out.push(c);
+            out.push(']');
+        }
+        c => out.push(c),
+    })
+}
+
+/// A PostgreSQL regular expression: anything but letters and digits escaped.
+fn folded_regex(word: &str) -> String {
+    folded(word, |c, out| {
+        if !c.is_alphanumeric() {
+            out.push('\\');
+        }
+        out.push(c);
+    })
 }
 
 type SqliteQuery<'q> = sqlx::query::Query<'q, sqlx::Sqlite, sqlx::sqlite::SqliteArguments<'q>>;
@@ -935,7 +1090,34 @@ mod tests {
     }
 
     #[test]
-    fn like_patterns_are_escaped() {
-        assert_eq!(escape_like("100%_a\\b"), "100\\%\\_a\\\\b");
+    fn refusals_are_explained_in_spanish() {
+        assert_eq!(
+            refusal(None, "no such column: monto"),
+            "no existe la columna «monto»"
+        );
+        assert_eq!(
+            refusal(Some("42703"), "column \"monto\" does not exist"),
+            "no existe la columna «monto»"
+        );
+        assert_eq!(
+            refusal(None, "near \"FORM\": syntax error"),
+            "hay un error de sintaxis cerca de «FORM»"
+        );
+        assert_eq!(
+            refusal(None, "no such function: foo"),
+            "no existe la función «foo»"
+        );
+        assert!(refusal(None, "something new").ends_with("(mensaje original de la base de datos)"));
+    }
+
+    #[test]
+    fn text_patterns_fold_case_and_accents_and_escape_the_rest() {
+        assert_eq!(
+            folded_glob("Gestión*"),
+            "[gG][eéèëêEÉÈËÊ][sS][tT][iíìïîIÍÌÏÎ][oóòöôõOÓÒÖÔÕ][nñNÑ][*]"
+        );
+        assert_eq!(folded_glob("a[1]?"), "[aáàäâãAÁÀÄÂÃ][[]1[]][?]");
+        assert_eq!(folded_regex("1.5$"), "1\\.5\\$");
+        assert_eq!(folded_regex("año"), "[aáàäâãAÁÀÄÂÃ][nñNÑ][oóòöôõOÓÒÖÔÕ]");
     }
 }

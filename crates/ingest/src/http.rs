@@ -673,11 +673,33 @@ async fn datastore_search_sql(ctx: Ctx, method: Method, body: Bytes) -> Result<R
                 "la consulta tardó más de 5 segundos; use filtros o pida menos filas",
             ))
         }
+        Err(e) if e.is_missing_table() => {
+            for (id, _, _) in &tables {
+                let Some(ingest) = store::serving(&ctx.state.db, *id).await? else {
+                    continue;
+                };
+                if !ds
+                    .has_table(ingest.version_id)
+                    .await
+                    .map_err(Error::internal)?
+                {
+                    tracing::warn!(
+                        version_id = ingest.version_id,
+                        "datastore table missing; loading it again"
+                    );
+                    store::reload(&ctx.state.db, &ctx.state.jobs, ingest.version_id, *id).await?;
+                }
+            }
+            return Ok(not_found(
+                "la tabla de este recurso se está preparando otra vez; intente en unos minutos",
+            ));
+        }
         Err(crate::datastore::DatastoreError::Db(sqlx::Error::Database(e))) => {
+            let message = crate::datastore::refusal(e.code().as_deref(), e.message());
             return Ok(validation(
                 "sql",
-                &format!("la base de datos no aceptó la consulta: {}", e.message()),
-            ))
+                &format!("la base de datos no aceptó la consulta: {message}"),
+            ));
         }
         Err(e) => return Err(Error::internal(e)),
     };
