@@ -644,3 +644,141 @@ async fn a_lost_table_is_loaded_again_instead_of_failing() {
     assert_eq!(status, 200, "{body}");
     assert_eq!(body["result"]["records"][0]["n"], 125);
 }
+
+#[tokio::test]
+async fn an_uploaded_table_schema_checks_the_rules_of_every_new_version() {
+    let app = spawn_app().await;
+    let editor = app.sign_in(EDITOR, accounts::DEMO_PASSWORD).await;
+    let dictionary = format!("{WORKS}/diccionario");
+    let upload = |text: &'static str| {
+        let (app, editor, dictionary) = (&app, &editor, dictionary.clone());
+        async move {
+            let token = app.form_token(editor, &dictionary).await;
+            let (content_type, body) = common::multipart(
+                &[("schema_text", "")],
+                &[(
+                    "schema_file",
+                    "esquema.json",
+                    "application/json",
+                    text.as_bytes(),
+                )],
+            );
+            let r = editor
+                .post(app.url(&format!("{WORKS}/esquema?_csrf={token}")))
+                .header("content-type", content_type)
+                .body(body)
+                .send()
+                .await
+                .unwrap();
+            (r.status().as_u16(), r.text().await.unwrap())
+        }
+    };
+    // A broken schema is refused, saying why, and nothing changes.
+    let (status, html) = upload(r#"{"fields": [{"name": "obra", "type": "texto"}]}"#).await;
+    assert_eq!(status, 422);
+    assert!(html.contains("tipo que Table Schema no define"), "{html}");
+    let (status, html) = upload("{ no es json").await;
+    assert_eq!(status, 422);
+    assert!(html.contains("no es JSON válido"), "{html}");
+
+    let schema = r#"{
+      "fields": [
+        {"name": "obra", "type": "string", "description": "Nombre de la obra", "constraints": {"required": true}},
+        {"name": "localidad", "type": "string", "constraints": {"enum": ["Zacazonapan", "San Miguel"]}},
+        {"name": "monto", "type": "number", "groupChar": ",", "constraints": {"minimum": 0}},
+        {"name": "avance", "type": "integer", "constraints": {"minimum": 0, "maximum": 100}}
+      ]
+    }"#;
+    let (status, _) = upload(schema).await;
+    assert_eq!(status, 303);
+    // The schema fills the dictionary everyone sees, and is published as JSON.
+    let (_, page) = app.get_text(WORKS).await;
+    assert!(
+        page.contains("Nombre de la obra"),
+        "the dictionary shows it"
+    );
+    let published: Value = app
+        .get(&format!("{WORKS}/esquema.json"))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(published["fields"][3]["constraints"]["maximum"], 100);
+
+    let csv = "obra,localidad,monto,avance\n\
+               Bacheo,Zacazonapan,\"10,000.00\",80\n\
+               ,Toluca,-5,120\n";
+    let state = new_version(&app, &editor, csv.as_bytes()).await;
+    assert_eq!(state["status"], "ready", "{state}");
+    let report: Value = editor
+        .get(app.url(&format!("{WORKS}/validacion.json")))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let mut found: Vec<(String, String)> = report["tasks"][0]["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| {
+            (
+                e["type"].as_str().unwrap().to_string(),
+                e["fieldName"].as_str().unwrap_or_default().to_string(),
+            )
+        })
+        .collect();
+    found.sort();
+    assert_eq!(
+        found,
+        [
+            ("constraint-error".to_string(), "avance".to_string()),
+            ("constraint-error".to_string(), "localidad".to_string()),
+            ("constraint-error".to_string(), "monto".to_string()),
+            ("constraint-error".to_string(), "obra".to_string()),
+        ],
+        "{report}"
+    );
+
+    // Removing it leaves the dictionary; what is published then is the
+    // schema the current version was read with.
+    let r = app
+        .post_form(
+            &editor,
+            &dictionary,
+            &format!("{WORKS}/esquema/quitar"),
+            &[],
+        )
+        .await;
+    assert_eq!(r.status(), 303);
+    let html = editor
+        .get(app.url(&dictionary))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(!html.contains("usa un Table Schema subido"));
+    assert!(html.contains("value=\"obra\""), "the dictionary stays");
+    let read_with: Value = app
+        .get(&format!("{WORKS}/esquema.json"))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        read_with["fields"].as_array().unwrap().len(),
+        4,
+        "{read_with}"
+    );
+    assert!(read_with.get("x-apertura-columns").is_none());
+    app.settle().await;
+    let changes: i64 =
+        sqlx::query_scalar("SELECT COUNT(*) FROM audit_log WHERE entity = 'table_schema'")
+            .fetch_one(app.app_state.db.pool())
+            .await
+            .unwrap();
+    assert_eq!(changes, 2, "upload and removal are audited");
+}

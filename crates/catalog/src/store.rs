@@ -706,6 +706,56 @@ pub async fn dictionary_of(db: &Db, resource_id: i64) -> Result<Vec<DictionaryFi
         .collect()
 }
 
+/// The Table Schema uploaded for a resource (JSON), if any.
+pub async fn table_schema_of(db: &Db, resource_id: i64) -> Result<Option<String>, sqlx::Error> {
+    sqlx::query_scalar("SELECT table_schema FROM resources WHERE id = $1")
+        .bind(resource_id)
+        .fetch_optional(db.pool())
+        .await
+        .map(Option::flatten)
+}
+
+/// Sets or removes a resource's uploaded Table Schema (audited).
+pub async fn set_table_schema(
+    conn: &mut AnyConnection,
+    actor: &Actor,
+    resource_id: i64,
+    schema: Option<&serde_json::Value>,
+) -> Result<(), sqlx::Error> {
+    let before: Option<String> =
+        sqlx::query_scalar("SELECT table_schema FROM resources WHERE id = $1")
+            .bind(resource_id)
+            .fetch_optional(&mut *conn)
+            .await?
+            .flatten();
+    if before.is_none() && schema.is_none() {
+        return Ok(());
+    }
+    sqlx::query("UPDATE resources SET table_schema = $1 WHERE id = $2")
+        .bind(schema.map(|s| s.to_string()))
+        .bind(resource_id)
+        .execute(&mut *conn)
+        .await?;
+    let before: Option<serde_json::Value> = before.and_then(|b| serde_json::from_str(&b).ok());
+    audit::record(
+        conn,
+        actor,
+        Change::new(
+            "table_schema",
+            resource_id,
+            if schema.is_some() {
+                "replace"
+            } else {
+                "remove"
+            },
+        )
+        .before(before)
+        .after(schema),
+    )
+    .await?;
+    Ok(())
+}
+
 /// Replaces a resource's dictionary (one audit entry with before and after).
 pub async fn replace_dictionary(
     conn: &mut AnyConnection,

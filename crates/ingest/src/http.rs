@@ -48,6 +48,11 @@ pub fn routes() -> Routes {
             &VIEW,
             report,
         )
+        .get(
+            "/datos/{slug}/recursos/{resource}/esquema.json",
+            &VIEW,
+            table_schema,
+        )
         .get("/datos/{slug}/recursos/{resource}/tabla", &VIEW, table_page)
         .get(
             "/datos/{slug}/recursos/{resource}/exportar.csv",
@@ -866,6 +871,27 @@ async fn report(
         return Err(Error::not_found());
     };
     Ok(axum::Json(report).into_response())
+}
+
+/// The resource's Table Schema: the one its publisher uploaded, or else the
+/// one inferred from the version being read (what a Frictionless tool needs
+/// to read the file the same way).
+async fn table_schema(
+    ctx: Ctx,
+    Path((slug, resource)): Path<(String, String)>,
+) -> Result<Response, Error> {
+    let (_, r) = resource_in(&ctx, &slug, &resource).await?;
+    if let Some(text) = catalog::store::table_schema_of(&ctx.state.db, r.id).await? {
+        let value: J = serde_json::from_str(&text).map_err(Error::internal)?;
+        return Ok(axum::Json(value).into_response());
+    }
+    let Some(mut schema) = current_ingest(&ctx, r.id).await?.and_then(|i| i.schema) else {
+        return Err(Error::not_found());
+    };
+    if let Some(obj) = schema.as_object_mut() {
+        obj.retain(|k, _| !k.starts_with("x-"));
+    }
+    Ok(axum::Json(schema).into_response())
 }
 
 /// Findings of each kind listed on the page (all are in the JSON report).

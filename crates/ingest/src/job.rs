@@ -526,11 +526,13 @@ impl IngestVersion {
         version_id: i64,
         sha256: &str,
         format: tabular::Format,
+        schema: Option<tabular::Schema>,
         dictionary: &[(String, String)],
     ) -> Result<(i64, Vec<usize>), Stop> {
         let local = self.local_copy(sha256).await?;
         let options = tabular::Options {
             format,
+            schema,
             ..tabular::Options::default()
         };
         let watch = Watch::default();
@@ -616,14 +618,29 @@ impl JobHandler for IngestVersion {
             Some(v.size),
         )
         .await?;
-        let dictionary: Vec<(String, String)> =
+        // An uploaded Table Schema is the schema, rules and all; otherwise the
+        // dictionary's types correct the inferred ones.
+        let declared = match catalog::store::table_schema_of(&self.db, v.resource_id).await? {
+            Some(text) => match tabular::Schema::from_json(&text) {
+                Ok(schema) => Some(schema),
+                Err(e) => {
+                    tracing::warn!(error = %e, version_id, "stored table schema unreadable; ignored");
+                    None
+                }
+            },
+            None => None,
+        };
+        let dictionary: Vec<(String, String)> = if declared.is_some() {
+            vec![]
+        } else {
             catalog::store::dictionary_of(&self.db, v.resource_id)
                 .await?
                 .into_iter()
                 .map(|f| (f.name, f.field_type))
-                .collect();
+                .collect()
+        };
         match self
-            .ingest(ctx, version_id, &v.sha256, format, &dictionary)
+            .ingest(ctx, version_id, &v.sha256, format, declared, &dictionary)
             .await
         {
             Ok((rows, indexable)) => {

@@ -102,3 +102,17 @@ catalog-type-datetime = Date and time
 catalog-type-year = Year
 catalog-type-geopoint = Coordinates (latitude, longitude)
 catalog-type-object = Object (JSON)
+
+catalog-schema-title = Table Schema (optional)
+catalog-schema-lead = If your columns have rules (required values, ranges, lists of values, patterns), upload a Frictionless Table Schema in JSON. Its fields fill the dictionary and every new version you upload is validated against it, rules included.
+catalog-schema-current = This resource uses an uploaded Table Schema:
+catalog-schema-show = Show the schema
+catalog-schema-remove = Remove the schema
+catalog-schema-file = Schema file (.json)
+catalog-schema-text = Or paste the schema's JSON here
+catalog-schema-upload = Upload the schema
+catalog-schema-refused = The schema could not be used
+catalog-schema-replaced-by-hand = Saving the dictionary by hand removes the uploaded Table Schema and the dictionary becomes the schema.
+catalog-schema-error-empty = Choose a file or paste the schema's JSON.
+catalog-schema-error-utf8 = The schema file must be UTF-8.
+catalog-schema-error-read = What you sent could not be read; please try again.

@@ -102,3 +102,17 @@ catalog-type-datetime = Fecha y hora
 catalog-type-year = Año
 catalog-type-geopoint = Coordenadas (latitud, longitud)
 catalog-type-object = Objeto (JSON)
+
+catalog-schema-title = Table Schema (opcional)
+catalog-schema-lead = Si su columna tiene reglas (valores obligatorios, rangos, listas de valores, patrones), suba un Table Schema de Frictionless en JSON. Sus columnas llenan el diccionario y cada versión nueva que suba se valida contra él, reglas incluidas.
+catalog-schema-current = Este recurso usa un Table Schema subido:
+catalog-schema-show = Ver el esquema
+catalog-schema-remove = Quitar el esquema
+catalog-schema-file = Archivo del esquema (.json)
+catalog-schema-text = O pegue aquí el JSON del esquema
+catalog-schema-upload = Subir el esquema
+catalog-schema-refused = No se pudo usar el esquema
+catalog-schema-replaced-by-hand = Al guardar el diccionario a mano, el Table Schema subido se quita y el diccionario pasa a ser el esquema.
+catalog-schema-error-empty = Elija un archivo o pegue el JSON del esquema.
+catalog-schema-error-utf8 = El archivo del esquema debe estar en UTF-8.
+catalog-schema-error-read = No se pudo leer lo que envió; intente de nuevo.

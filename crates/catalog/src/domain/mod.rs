@@ -6,5 +6,6 @@ pub mod dataset;
 pub mod dictionary;
 pub mod markdown;
 pub mod sniff;
+pub mod table_schema;
 pub mod vocab;
 pub mod workflow;

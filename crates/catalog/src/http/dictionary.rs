@@ -2,7 +2,7 @@
 //! field, type, description and unit; works without JavaScript) and the table
 //! everyone sees on the resource page.
 
-use axum::extract::Path;
+use axum::extract::{Multipart, Path};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::Form;
@@ -13,6 +13,7 @@ use minijinja::context;
 use serde::Serialize;
 
 use crate::domain::dictionary::{self, RowErrors, TYPES};
+use crate::domain::table_schema;
 use crate::http::resources::UPLOAD;
 use crate::store::{self, DictionaryField};
 
@@ -27,6 +28,16 @@ pub fn routes() -> Routes {
             "/datos/{slug}/recursos/{resource}/diccionario",
             &UPLOAD,
             save,
+        )
+        .post(
+            "/datos/{slug}/recursos/{resource}/esquema",
+            &UPLOAD,
+            upload_schema,
+        )
+        .post(
+            "/datos/{slug}/recursos/{resource}/esquema/quitar",
+            &UPLOAD,
+            remove_schema,
         )
 }
 
@@ -56,12 +67,23 @@ async fn target(
     Ok((d, r))
 }
 
+/// What the page says about an uploaded Table Schema.
+#[derive(Default)]
+struct SchemaState {
+    /// The stored schema, pretty-printed.
+    current: Option<String>,
+    /// Why the last upload was refused.
+    error: Option<String>,
+}
+
+#[allow(clippy::too_many_arguments)]
 fn render(
     ctx: &Ctx,
     d: &store::Dataset,
     r: &store::Resource,
     fields: Vec<DictionaryField>,
     errors: &RowErrors,
+    schema: SchemaState,
     status: StatusCode,
 ) -> Result<Response, Error> {
     let count = fields.len();
@@ -88,16 +110,138 @@ fn render(
     }
     let mut res = ctx.render(
         "catalog/dictionary.html",
-        context! { d => d, r => r, rows => rows, types => TYPES, has_errors => !errors.is_empty() },
+        context! {
+            d => d, r => r, rows => rows, types => TYPES, has_errors => !errors.is_empty(),
+            schema => schema.current, schema_error => schema.error,
+        },
     )?;
     *res.status_mut() = status;
     Ok(res)
 }
 
+async fn stored_schema(ctx: &Ctx, resource_id: i64) -> Result<Option<String>, Error> {
+    let text = store::table_schema_of(&ctx.state.db, resource_id).await?;
+    Ok(text.map(|t| {
+        serde_json::from_str::<serde_json::Value>(&t)
+            .and_then(|v| serde_json::to_string_pretty(&v))
+            .unwrap_or(t)
+    }))
+}
+
 async fn form(ctx: Ctx, Path((slug, resource)): Path<(String, String)>) -> Result<Response, Error> {
     let (d, r) = target(&ctx, &slug, &resource).await?;
     let fields = store::dictionary_of(&ctx.state.db, r.id).await?;
-    render(&ctx, &d, &r, fields, &RowErrors::new(), StatusCode::OK)
+    let schema = SchemaState {
+        current: stored_schema(&ctx, r.id).await?,
+        error: None,
+    };
+    render(
+        &ctx,
+        &d,
+        &r,
+        fields,
+        &RowErrors::new(),
+        schema,
+        StatusCode::OK,
+    )
+}
+
+/// A Table Schema, as a file (`schema_file`) or pasted (`schema_text`): it
+/// becomes the dictionary and every new version is validated against it.
+async fn upload_schema(
+    ctx: Ctx,
+    Path((slug, resource)): Path<(String, String)>,
+    mut multipart: Multipart,
+) -> Result<Response, Error> {
+    let (d, r) = target(&ctx, &slug, &resource).await?;
+    let mut text = String::new();
+    let mut refused = None;
+    loop {
+        let field = match multipart.next_field().await {
+            Ok(Some(field)) => field,
+            Ok(None) => break,
+            Err(_) => {
+                refused = Some(ctx.t("catalog-schema-error-read"));
+                break;
+            }
+        };
+        let name = field.name().unwrap_or_default().to_string();
+        if name != "schema_file" && name != "schema_text" {
+            continue;
+        }
+        let bytes = read_capped(field, table_schema::MAX_BYTES + 1).await;
+        match bytes.map(String::from_utf8) {
+            Ok(Ok(t)) if !t.trim().is_empty() => text = t,
+            Ok(Ok(_)) => {}
+            Ok(Err(_)) => refused = Some(ctx.t("catalog-schema-error-utf8")),
+            Err(()) => refused = Some(ctx.t("catalog-schema-error-read")),
+        }
+    }
+    let outcome = match refused {
+        Some(e) => Err(e),
+        None if text.trim().is_empty() => Err(ctx.t("catalog-schema-error-empty")),
+        None => table_schema::read(&text),
+    };
+    match outcome {
+        Ok((schema, json)) => {
+            let fields = table_schema::dictionary(&schema);
+            let mut tx = ctx.state.db.begin().await?;
+            store::replace_dictionary(&mut tx, &ctx.actor, r.id, &fields).await?;
+            store::set_table_schema(&mut tx, &ctx.actor, r.id, Some(&json)).await?;
+            tx.commit().await?;
+            Ok(Redirect::to(&format!(
+                "/datos/{slug}/recursos/{resource}/diccionario#esquema"
+            ))
+            .into_response())
+        }
+        Err(error) => {
+            let fields = store::dictionary_of(&ctx.state.db, r.id).await?;
+            let schema = SchemaState {
+                current: stored_schema(&ctx, r.id).await?,
+                error: Some(error),
+            };
+            render(
+                &ctx,
+                &d,
+                &r,
+                fields,
+                &RowErrors::new(),
+                schema,
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+        }
+    }
+}
+
+/// At most `limit` bytes of a multipart field; `Err` when longer or broken.
+async fn read_capped(
+    mut field: axum::extract::multipart::Field<'_>,
+    limit: usize,
+) -> Result<Vec<u8>, ()> {
+    let mut out = Vec::new();
+    while let Some(chunk) = field.chunk().await.map_err(|_| ())? {
+        if out.len() + chunk.len() > limit {
+            // Too long: the schema reader says so in its own words.
+            out.extend_from_slice(&chunk[..limit.saturating_sub(out.len())]);
+            return Ok(out);
+        }
+        out.extend_from_slice(&chunk);
+    }
+    Ok(out)
+}
+
+async fn remove_schema(
+    ctx: Ctx,
+    Path((slug, resource)): Path<(String, String)>,
+) -> Result<Response, Error> {
+    let (_, r) = target(&ctx, &slug, &resource).await?;
+    let mut tx = ctx.state.db.begin().await?;
+    store::set_table_schema(&mut tx, &ctx.actor, r.id, None).await?;
+    tx.commit().await?;
+    Ok(Redirect::to(&format!(
+        "/datos/{slug}/recursos/{resource}/diccionario#esquema"
+    ))
+    .into_response())
 }
 
 async fn save(
@@ -110,19 +254,28 @@ async fn save(
         Ok(fields) => {
             let mut tx = ctx.state.db.begin().await?;
             store::replace_dictionary(&mut tx, &ctx.actor, r.id, &fields).await?;
+            // A dictionary typed by hand replaces an uploaded schema.
+            store::set_table_schema(&mut tx, &ctx.actor, r.id, None).await?;
             tx.commit().await?;
             Ok(
                 Redirect::to(&format!("/datos/{slug}/recursos/{resource}#diccionario"))
                     .into_response(),
             )
         }
-        Err((fields, errors)) => render(
-            &ctx,
-            &d,
-            &r,
-            fields,
-            &errors,
-            StatusCode::UNPROCESSABLE_ENTITY,
-        ),
+        Err((fields, errors)) => {
+            let schema = SchemaState {
+                current: stored_schema(&ctx, r.id).await?,
+                error: None,
+            };
+            render(
+                &ctx,
+                &d,
+                &r,
+                fields,
+                &errors,
+                schema,
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+        }
     }
 }
