@@ -782,3 +782,23 @@ async fn an_uploaded_table_schema_checks_the_rules_of_every_new_version() {
             .unwrap();
     assert_eq!(changes, 2, "upload and removal are audited");
 }
+
+#[tokio::test]
+async fn a_geojson_resource_shows_its_map() {
+    let app = spawn_app().await;
+    let page = "/datos/limites-municipales-edomex/recursos/municipios-geojson";
+    let (status, html) = app.get_text(page).await;
+    assert_eq!(status, 200);
+    assert!(html.contains("class=\"point-map shape-map\""), "{html}");
+    assert!(html.contains("Las 125 figuras del archivo"));
+    assert!(
+        !html.contains("ingest-progress"),
+        "GeoJSON is not loaded as a table"
+    );
+    // Drawn once per version: the second page view uses the same picture.
+    let (_, again) = app.get_text(page).await;
+    assert_eq!(
+        html.split("<svg").nth(1).map(str::len),
+        again.split("<svg").nth(1).map(str::len)
+    );
+}

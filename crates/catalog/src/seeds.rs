@@ -171,6 +171,30 @@ fn demo_datasets(population_csv: Vec<u8>) -> Vec<DemoDataset> {
             }],
         },
         DemoDataset {
+            body: "secretaria-de-finanzas",
+            slug: "limites-municipales-edomex",
+            status: Status::Published,
+            meta: meta(
+                "Límites municipales del Estado de México",
+                "Los contornos de los 125 municipios del Estado de México, en GeoJSON (WGS84), simplificados para verse rápido en un mapa. Cada municipio lleva su clave INEGI y su nombre.\n\nFuente: INEGI, Marco Geoestadístico. *Datos de demostración.*",
+                &["REGI", "GOVE"],
+                &["límites", "municipios", "mapa", "INEGI"],
+                "IRREG",
+                "estado",
+            ),
+            resources: vec![DemoResource {
+                slug: "municipios-geojson",
+                name: "Municipios (GeoJSON)",
+                description: "Un polígono por municipio, con su clave INEGI.",
+                versions: vec![(
+                    "municipios.geojson",
+                    include_bytes!("../seed/municipios.geojson").to_vec(),
+                )],
+                link: None,
+                dictionary: vec![],
+            }],
+        },
+        DemoDataset {
             body: "ayuntamiento-de-toluca",
             slug: "portal-datos-toluca",
             status: Status::Published,

@@ -450,7 +450,7 @@ fn may_read(ctx: &Ctx, d: &Dataset) -> bool {
     catalog::http::resources::can_read(ctx, d) && d.deleted_at.is_none()
 }
 
-async fn resource_and_dataset(
+pub(crate) async fn resource_and_dataset(
     ctx: &Ctx,
     resource_id: i64,
 ) -> Result<Option<(Resource, Dataset)>, Error> {

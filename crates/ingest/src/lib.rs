@@ -4,6 +4,7 @@
 
 pub mod chart;
 pub mod datastore;
+pub mod geo;
 pub mod http;
 pub mod job;
 pub mod query;
@@ -27,6 +28,8 @@ pub const MIGRATIONS: MigrationSet = MigrationSet {
 
 /// Answers kept per process (a version's answers never change).
 const CACHED_ANSWERS: usize = 4_096;
+/// GeoJSON maps kept per process.
+const CACHED_MAPS: usize = 64;
 
 pub fn capability() -> Capability {
     Capability {
@@ -38,6 +41,10 @@ pub fn capability() -> Capability {
                 include_str!("../templates/fragment_resource.html"),
             ),
             ("ingest/table.html", include_str!("../templates/table.html")),
+            (
+                "ingest/fragment_map.html",
+                include_str!("../templates/fragment_map.html"),
+            ),
         ],
         assets: vec![Asset {
             name: "ingest.js",
@@ -45,11 +52,12 @@ pub fn capability() -> Capability {
             bytes: include_bytes!("../assets/ingest.js"),
         }],
         routes: http::routes,
-        fragments: vec![Arc::new(http::ResourceTable)],
+        fragments: vec![Arc::new(http::ResourceTable), Arc::new(geo::GeoMap)],
         services: |config| {
             Ok(vec![
                 Arc::new(datastore::Datastore::open(config)?),
                 Arc::new(http::AnswerCache::new(CACHED_ANSWERS)),
+                Arc::new(geo::MapCache::new(CACHED_MAPS)),
             ])
         },
         jobs: |state| {

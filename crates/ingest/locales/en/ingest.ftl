@@ -59,3 +59,12 @@ ingest-summary-counts = { $filled } cells with data, { $empty } empty, { $distin
 ingest-summary-at-least = (at least)
 ingest-summary-range = From { $min } to { $max }.
 ingest-report-more = … and { $count } more of this kind (in the JSON report).
+
+ingest-shape-map-title = Map
+ingest-shape-map-label = Map of the shapes in the GeoJSON file
+ingest-shape-map-caption = { $count ->
+    [one] The file's one shape, drawn from its coordinates. Download the file to use it in your mapping software.
+   *[other] The file's { $count } shapes, drawn from their coordinates. Download the file to use it in your mapping software.
+}
+ingest-shape-map-partial = The file is very detailed: only part of it was drawn.
+ingest-shape-map-unreadable = This file could not be read as GeoJSON, so there is no map; check that it is valid GeoJSON (RFC 7946).

@@ -59,3 +59,12 @@ ingest-summary-counts = { $filled } celdas con dato, { $empty } vacías, { $dist
 ingest-summary-at-least = (al menos)
 ingest-summary-range = De { $min } a { $max }.
 ingest-report-more = … y { $count } más de este tipo (están en el reporte JSON).
+
+ingest-shape-map-title = Mapa
+ingest-shape-map-label = Mapa de las figuras del archivo GeoJSON
+ingest-shape-map-caption = { $count ->
+    [one] Una figura del archivo, dibujada sobre sus coordenadas. Descargue el archivo para usarlo en su programa de mapas.
+   *[other] Las { $count } figuras del archivo, dibujadas sobre sus coordenadas. Descargue el archivo para usarlo en su programa de mapas.
+}
+ingest-shape-map-partial = El archivo es muy detallado: se dibujó solo una parte.
+ingest-shape-map-unreadable = Este archivo no se pudo leer como GeoJSON, así que no hay mapa; revise que sea un GeoJSON válido (RFC 7946).
