@@ -201,11 +201,26 @@ async fn read(
     let rows = std::sync::Arc::new(AtomicU64::new(0));
     let estimate = std::sync::Arc::new(AtomicU64::new(0));
     let cancel = std::sync::Arc::new(AtomicBool::new(false));
+    // Three stages on their own threads: pass 1 hands out rows as read,
+    // the typer types them as the provisional analysis says, the loader
+    // writes them. Bounded channels keep memory flat.
+    let (raw_tx, mut raw_rx) = tokio::sync::mpsc::channel::<Vec<tabular::RawRow>>(4);
     let (tx, mut rx) = tokio::sync::mpsc::channel::<Vec<Vec<tabular::Value>>>(4);
     let (loader, provisional) = match load {
         Some((provisional, loader)) => (Some(loader), Some(provisional.clone())),
         None => (None, None),
     };
+    let typer = provisional.as_ref().map(|p| {
+        let typer = tabular::Typer::new(&p.schema);
+        tokio::task::spawn_blocking(move || {
+            while let Some(raw) = raw_rx.blocking_recv() {
+                let typed = raw.iter().map(|r| typer.row(r).values).collect();
+                if tx.blocking_send(typed).is_err() {
+                    return; // the loader stopped; it says why
+                }
+            }
+        })
+    });
     let mut pass = {
         let (r, e, c) = (rows.clone(), estimate.clone(), cancel.clone());
         tokio::task::spawn_blocking(move || {
@@ -221,12 +236,12 @@ async fn read(
                 return tabular::analyze_path(&path, &options, &mut progress);
             };
             let mut batch = Vec::with_capacity(BATCH);
-            let mut emit = |row: tabular::Row| {
-                batch.push(row.values);
+            let mut emit = |row: tabular::RawRow| {
+                batch.push(row);
                 if batch.len() == BATCH {
                     let full = std::mem::replace(&mut batch, Vec::with_capacity(BATCH));
                     // A closed channel: the loader stopped, and says why.
-                    return tx.blocking_send(full).is_ok();
+                    return raw_tx.blocking_send(full).is_ok();
                 }
                 true
             };
@@ -238,7 +253,7 @@ async fn read(
                 &mut emit,
             )?;
             if !batch.is_empty() {
-                let _ = tx.blocking_send(batch);
+                let _ = raw_tx.blocking_send(batch);
             }
             Ok(analysis)
         })
@@ -278,6 +293,9 @@ async fn read(
     // The last batches, sent before the pass ended.
     if !consumed {
         consume.await?;
+    }
+    if let Some(typer) = typer {
+        let _ = typer.await;
     }
     analysis
 }

@@ -240,10 +240,11 @@ pub fn analyze_prefix_path(path: &Path, options: &Options, rows: u64) -> Result<
     )
 }
 
-/// Pass 1 that also yields every data row typed with a `provisional`
-/// analysis (from [`analyze_prefix_path`]): a speculative pass 2 in the same
-/// read of the file. When the analysis returned [`Analysis::reads_like`] the
-/// provisional one, the rows yielded are exactly those [`rows`] would yield
+/// Pass 1 that also yields every data row as read, for a [`Typer`] made from
+/// a `provisional` analysis (from [`analyze_prefix_path`]) to type: a
+/// speculative pass 2 in the same read of the file, whose typing can run on
+/// another thread. When the analysis returned [`Analysis::reads_like`] the
+/// provisional one, the rows typed are exactly those [`rows`] would yield
 /// with it, and the second read can be skipped; otherwise they must be
 /// thrown away. `emit` returns `false` to cancel.
 pub fn analyze_path_yielding(
@@ -251,13 +252,12 @@ pub fn analyze_path_yielding(
     options: &Options,
     provisional: &Analysis,
     progress: &mut dyn FnMut(Progress) -> bool,
-    emit: &mut dyn FnMut(Row) -> bool,
+    emit: &mut dyn FnMut(RawRow) -> bool,
 ) -> Result<Analysis, Error> {
     let file = std::fs::File::open(path)?;
     let extra = Extra {
         sample_rows: None,
         sink: Some(Sink {
-            parsers: reader::parsers_of(&provisional.schema),
             missing: provisional.schema.missing_values.clone(),
             emit,
         }),
@@ -309,11 +309,48 @@ struct Extra<'a> {
     sink: Option<Sink<'a>>,
 }
 
-/// Rows typed with a provisional schema, as pass 2 would yield them.
+/// Where pass 1 hands out the data rows pass 2 would yield (blank rows and
+/// notes under the table are not handed out).
 struct Sink<'a> {
+    missing: Vec<String>,
+    emit: &'a mut dyn FnMut(RawRow) -> bool,
+}
+
+/// A data row as read, decoded but not typed.
+#[derive(Debug, Clone)]
+pub struct RawRow {
+    pub number: u64,
+    record: TextRecord,
+}
+
+/// Types rows read by pass 1 with a schema, as pass 2 does.
+pub struct Typer {
     parsers: Vec<types::FieldParser>,
     missing: Vec<String>,
-    emit: &'a mut dyn FnMut(Row) -> bool,
+}
+
+impl std::fmt::Debug for Typer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Typer")
+            .field("fields", &self.parsers.len())
+            .finish()
+    }
+}
+
+impl Typer {
+    pub fn new(schema: &Schema) -> Typer {
+        Typer {
+            parsers: reader::parsers_of(schema),
+            missing: schema.missing_values.clone(),
+        }
+    }
+
+    pub fn row(&self, raw: &RawRow) -> Row {
+        Row {
+            number: raw.number,
+            values: reader::typed_values(&raw.record, &self.parsers, &self.missing),
+        }
+    }
 }
 
 fn analyze_with<R: Read + Seek>(
@@ -695,10 +732,10 @@ fn run_pass1<R: Read>(
         checker.check_row(number, rec, bad);
         // `false` when the sink wants no more rows.
         match sink.as_mut() {
-            Some(sink) if !is_blank(rec, &sink.missing) => {
-                let values = reader::typed_values(rec, &sink.parsers, &sink.missing);
-                (sink.emit)(Row { number, values })
-            }
+            Some(sink) if !is_blank(rec, &sink.missing) => (sink.emit)(RawRow {
+                number,
+                record: rec.clone(),
+            }),
             _ => true,
         }
     };

@@ -43,14 +43,15 @@ fn analyze_with(file: &str, options: Options) -> Analysis {
 fn speculation_agrees(file: &std::path::Path, options: &Options, analysis: &Analysis) {
     for prefix in [5, 40] {
         let provisional = tabular::analyze_prefix_path(file, options, prefix).unwrap();
+        let typer = tabular::Typer::new(&provisional.schema);
         let mut yielded = Vec::new();
         let again = tabular::analyze_path_yielding(
             file,
             options,
             &provisional,
             &mut |_| true,
-            &mut |row| {
-                yielded.push(row);
+            &mut |raw| {
+                yielded.push(typer.row(&raw));
                 true
             },
         )

@@ -11,9 +11,10 @@ use tabular::{analyze_path, analyze_path_yielding, analyze_prefix_path, rows_pat
 fn yielding(path: &Path, prefix: u64) -> (bool, Vec<Row>, Vec<Row>) {
     let options = Options::for_path(path);
     let provisional = analyze_prefix_path(path, &options, prefix).unwrap();
+    let typer = tabular::Typer::new(&provisional.schema);
     let mut yielded = Vec::new();
-    let analysis = analyze_path_yielding(path, &options, &provisional, &mut |_| true, &mut |r| {
-        yielded.push(r);
+    let analysis = analyze_path_yielding(path, &options, &provisional, &mut |_| true, &mut |raw| {
+        yielded.push(typer.row(&raw));
         true
     })
     .unwrap();
