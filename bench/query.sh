@@ -111,7 +111,7 @@ STATUS=""
 for i in $(seq 1 900); do
   PROGRESS="$(curl -fsS -H "Authorization: Bearer $TOKEN" "$OURS$PAGE/carga.json" || echo '{}')"
   STATUS="$(python3 -c 'import json,sys; print(json.loads(sys.argv[1]).get("status",""))' "$PROGRESS")"
-  printf '\r  %s' "$(python3 -c 'import json,sys; d=json.loads(sys.argv[1]); print(f"{d.get(\"status\")}: {d.get(\"rows_done\")} of {d.get(\"rows\")} rows ({d.get(\"percent\")}%)   ")' "$PROGRESS")" >&2
+  printf '\r  %s' "$(python3 -c 'import json,sys; d=json.loads(sys.argv[1]); print("%s: %s of %s rows (%s%%)   " % (d.get("status"), d.get("rows_done"), d.get("rows"), d.get("percent")))' "$PROGRESS")" >&2
   case "$STATUS" in
     ready) break ;;
     failed|cancelled) echo >&2; die "the load ended as $STATUS: $PROGRESS" ;;
