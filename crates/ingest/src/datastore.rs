@@ -121,6 +121,9 @@ pub enum Datastore {
     Postgres(PgPool),
 }
 
+/// Bytes of the datastore file each connection maps into memory.
+const MMAP_BYTES: u64 = 8 * 1024 * 1024 * 1024;
+
 /// The table of a version.
 pub fn table_name(version_id: i64) -> String {
     format!("ds_v{version_id}")
@@ -155,6 +158,11 @@ impl Datastore {
             .journal_mode(SqliteJournalMode::Wal)
             // Derived data, rebuilt from the stored files if lost.
             .synchronous(SqliteSynchronous::Normal)
+            // Tables are read far more than written: pages straight from
+            // the OS's page cache instead of a `pread` and a copy each
+            // (which, measured under 20 concurrent queries, was half the
+            // server's time).
+            .pragma("mmap_size", MMAP_BYTES.to_string())
             .busy_timeout(Duration::from_secs(30));
         let pool = SqlitePoolOptions::new()
             .max_connections(8)
