@@ -320,12 +320,19 @@ impl Datastore {
             parts.join(", ")
         };
         let t = table_name(version_id);
+        // LIMIT and OFFSET are parameters: one prepared statement serves
+        // every page of the same query.
+        let (limit_at, offset_at) = if pg {
+            (format!("${}", binds.len() + 1), format!("${}", binds.len() + 2))
+        } else {
+            ("?".to_string(), "?".to_string())
+        };
         let rows_sql = format!(
-            "SELECT {} FROM {t}{where_sql} ORDER BY {order} LIMIT {} OFFSET {}",
+            "SELECT {} FROM {t}{where_sql} ORDER BY {order} LIMIT {limit_at} OFFSET {offset_at}",
             select.join(", "),
-            q.limit,
-            q.offset
         );
+        let limit = i64::from(q.limit);
+        let offset = i64::try_from(q.offset).unwrap_or(i64::MAX);
         let count_sql = format!("SELECT COUNT(*) FROM {t}{where_sql}");
         let kinds: Vec<Kind> = selected.iter().map(|&i| columns[i].kind).collect();
         let work = async {
@@ -335,7 +342,7 @@ impl Datastore {
                     for b in &binds {
                         query = bind_sqlite(query, b);
                     }
-                    let rows = query.fetch_all(p).await?;
+                    let rows = query.bind(limit).bind(offset).fetch_all(p).await?;
                     let records = rows
                         .iter()
                         .map(|r| decode_sqlite(r, &kinds))
@@ -356,7 +363,7 @@ impl Datastore {
                     for b in &binds {
                         query = bind_pg(query, b);
                     }
-                    let rows = query.fetch_all(p).await?;
+                    let rows = query.bind(limit).bind(offset).fetch_all(p).await?;
                     let records = rows
                         .iter()
                         .map(|r| decode_pg(r, &kinds))
