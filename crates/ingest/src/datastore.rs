@@ -323,7 +323,10 @@ impl Datastore {
         // LIMIT and OFFSET are parameters: one prepared statement serves
         // every page of the same query.
         let (limit_at, offset_at) = if pg {
-            (format!("${}", binds.len() + 1), format!("${}", binds.len() + 2))
+            (
+                format!("${}", binds.len() + 1),
+                format!("${}", binds.len() + 2),
+            )
         } else {
             ("?".to_string(), "?".to_string())
         };
