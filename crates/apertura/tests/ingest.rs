@@ -56,6 +56,18 @@ async fn search(app: &TestApp, body: Value) -> (u16, Value) {
     (status, r.json().await.unwrap())
 }
 
+/// Posts a `datastore_search_sql` statement anonymously.
+async fn sql(app: &TestApp, statement: String) -> (u16, Value) {
+    let r = app
+        .client
+        .post(app.url("/api/3/action/datastore_search_sql"))
+        .json(&json!({ "sql": statement }))
+        .send()
+        .await
+        .unwrap();
+    (r.status().as_u16(), r.json().await.unwrap())
+}
+
 #[tokio::test]
 async fn the_demo_census_table_is_queryable_like_ckan() {
     let app = spawn_app().await;
@@ -320,20 +332,7 @@ async fn sql_reads_resources_only_within_limits() {
     let page = "/datos/poblacion-municipios-2020/recursos/poblacion-por-municipio";
     loaded(&app, &app.client, page).await;
     let id = resource_id(&app, "poblacion-municipios-2020", "poblacion-por-municipio").await;
-    let sql = |s: String| {
-        let app = &app;
-        async move {
-            let r = app
-                .client
-                .post(app.url("/api/3/action/datastore_search_sql"))
-                .json(&json!({ "sql": s }))
-                .send()
-                .await
-                .unwrap();
-            let status = r.status().as_u16();
-            (status, r.json::<Value>().await.unwrap())
-        }
-    };
+    let sql = |text: String| sql(&app, text);
     let (status, body) = sql(format!(
         "SELECT municipio, poblacion_2020 FROM \"{id}\" WHERE poblacion_2020 > 1000000 ORDER BY poblacion_2020 DESC"
     ))
@@ -619,19 +618,7 @@ async fn a_lost_table_is_loaded_again_instead_of_failing() {
         .as_i64()
         .unwrap();
     ds.drop_table(version).await.unwrap();
-    let sql = |text: String| {
-        let app = &app;
-        async move {
-            let r = app
-                .client
-                .post(app.url("/api/3/action/datastore_search_sql"))
-                .json(&json!({ "sql": text }))
-                .send()
-                .await
-                .unwrap();
-            (r.status().as_u16(), r.json::<Value>().await.unwrap())
-        }
-    };
+    let sql = |text: String| sql(&app, text);
     let (status, body) = sql(format!("SELECT count(*) AS n FROM \"{id}\"")).await;
     assert_eq!(status, 404, "{body}");
     assert!(body["error"]["message"]
@@ -792,7 +779,7 @@ async fn a_geojson_resource_shows_its_map() {
     assert!(html.contains("class=\"point-map shape-map\""), "{html}");
     assert!(html.contains("Las 125 figuras del archivo"));
     assert!(
-        !html.contains("ingest-progress"),
+        !html.contains(&format!("{page}/tabla")),
         "GeoJSON is not loaded as a table"
     );
     // Drawn once per version: the second page view uses the same picture.

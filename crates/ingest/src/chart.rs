@@ -25,43 +25,14 @@ pub fn point_map(points: &[(f64, f64)], label: &str) -> Option<String> {
                 && (*lat, *lon) != (0.0, 0.0)
         })
         .collect();
-    if valid.is_empty() {
-        return None;
-    }
-    let (mut min_lat, mut max_lat, mut min_lon, mut max_lon) =
-        (f64::MAX, f64::MIN, f64::MAX, f64::MIN);
+    let mut bounds = Bounds::default();
     for (lat, lon) in &valid {
-        min_lat = min_lat.min(*lat);
-        max_lat = max_lat.max(*lat);
-        min_lon = min_lon.min(*lon);
-        max_lon = max_lon.max(*lon);
+        bounds.add(*lon, *lat);
     }
-    // A single place (or a line) still gets a small square around it.
-    let span = 0.01_f64;
-    if max_lat - min_lat < span {
-        min_lat -= span;
-        max_lat += span;
-    }
-    if max_lon - min_lon < span {
-        min_lon -= span;
-        max_lon += span;
-    }
-    let k = ((min_lat + max_lat) / 2.0).to_radians().cos().max(0.1);
-    let width = (max_lon - min_lon) * k;
-    let height = max_lat - min_lat;
-    let scale = ((W - 2.0 * PAD) / width).min((H - 2.0 * PAD) / height);
-    let off_x = (W - width * scale) / 2.0;
-    let off_y = (H - height * scale) / 2.0;
-    let mut svg = String::new();
-    let _ = write!(
-        svg,
-        "<svg class=\"point-map\" viewBox=\"0 0 {W} {H}\" role=\"img\" aria-label=\"{}\" xmlns=\"http://www.w3.org/2000/svg\">\
-         <rect x=\"0\" y=\"0\" width=\"{W}\" height=\"{H}\" fill=\"#f4f6f8\" stroke=\"#8a96a3\"/>",
-        escape(label)
-    );
+    let f = bounds.frame()?;
+    let mut svg = open_svg("point-map", label);
     for (lat, lon) in &valid {
-        let x = off_x + (lon - min_lon) * k * scale;
-        let y = H - (off_y + (lat - min_lat) * scale);
+        let (x, y) = f.xy(*lon, *lat);
         let _ = write!(
             svg,
             "<circle cx=\"{x:.1}\" cy=\"{y:.1}\" r=\"3\" fill=\"#0b5d8c\" fill-opacity=\"0.7\"/>"
@@ -69,12 +40,25 @@ pub fn point_map(points: &[(f64, f64)], label: &str) -> Option<String> {
     }
     let _ = write!(
         svg,
-        "<text x=\"6\" y=\"16\" font-size=\"12\" fill=\"#333\">{max_lat:.4}, {min_lon:.4}</text>\
-         <text x=\"{}\" y=\"{}\" font-size=\"12\" fill=\"#333\" text-anchor=\"end\">{min_lat:.4}, {max_lon:.4}</text></svg>",
+        "<text x=\"6\" y=\"16\" font-size=\"12\" fill=\"#333\">{:.4}, {:.4}</text>\
+         <text x=\"{}\" y=\"{}\" font-size=\"12\" fill=\"#333\" text-anchor=\"end\">{:.4}, {:.4}</text></svg>",
+        f.max_lat,
+        f.min_lon,
         W - 6.0,
-        H - 6.0
+        H - 6.0,
+        f.min_lat,
+        f.max_lon
     );
     Some(svg)
+}
+
+/// The frame every map is drawn in.
+fn open_svg(class: &str, label: &str) -> String {
+    format!(
+        "<svg class=\"{class}\" viewBox=\"0 0 {W} {H}\" role=\"img\" aria-label=\"{}\" xmlns=\"http://www.w3.org/2000/svg\">\
+         <rect x=\"0\" y=\"0\" width=\"{W}\" height=\"{H}\" fill=\"#f4f6f8\" stroke=\"#8a96a3\"/>",
+        escape(label)
+    )
 }
 
 /// Vertices drawn at most: a bigger map is drawn in part and says so.
@@ -103,13 +87,7 @@ pub fn shape_map(doc: &serde_json::Value, label: &str) -> Option<ShapeMap> {
         each_position(g, &mut |lon, lat| bounds.add(lon, lat));
     }
     let frame = bounds.frame()?;
-    let mut svg = String::new();
-    let _ = write!(
-        svg,
-        "<svg class=\"point-map shape-map\" viewBox=\"0 0 {W} {H}\" role=\"img\" aria-label=\"{}\" xmlns=\"http://www.w3.org/2000/svg\">\
-         <rect x=\"0\" y=\"0\" width=\"{W}\" height=\"{H}\" fill=\"#f4f6f8\" stroke=\"#8a96a3\"/>",
-        escape(label)
-    );
+    let mut svg = open_svg("point-map shape-map", label);
     let mut budget = MAX_VERTICES;
     let mut partial = false;
     for g in &geometries {
@@ -242,6 +220,8 @@ impl Bounds {
         Some(Frame {
             min_lon,
             min_lat,
+            max_lon,
+            max_lat,
             k,
             scale,
             off_x: (W - width * scale) / 2.0,
@@ -250,9 +230,14 @@ impl Bounds {
     }
 }
 
+/// The extent drawn (a single place gets a small square around it) and how
+/// it is projected: equirectangular, longitudes scaled by the cosine of the
+/// middle latitude so shapes are not stretched.
 struct Frame {
     min_lon: f64,
     min_lat: f64,
+    max_lon: f64,
+    max_lat: f64,
     k: f64,
     scale: f64,
     off_x: f64,
@@ -297,9 +282,7 @@ fn path_of(line: &serde_json::Value, frame: &Frame, close: bool, budget: &mut us
 
 fn draw(g: &serde_json::Value, frame: &Frame, svg: &mut String, budget: &mut usize) {
     let coords = g.get("coordinates");
-    let list = |v: Option<&serde_json::Value>| -> Vec<serde_json::Value> {
-        v.and_then(|c| c.as_array()).cloned().unwrap_or_default()
-    };
+    let list: &[serde_json::Value] = coords.and_then(|c| c.as_array()).map_or(&[], Vec::as_slice);
     let polygon = |rings: &serde_json::Value, budget: &mut usize| -> String {
         rings
             .as_array()
@@ -324,8 +307,8 @@ fn draw(g: &serde_json::Value, frame: &Frame, svg: &mut String, budget: &mut usi
             }
         }
         Some("MultiPoint") => {
-            for p in list(coords) {
-                if let Some((lon, lat)) = position(&p).filter(|_| *budget > 0) {
+            for p in list {
+                if let Some((lon, lat)) = position(p).filter(|_| *budget > 0) {
                     *budget -= 1;
                     dot(lon, lat, svg);
                 }
@@ -338,7 +321,7 @@ fn draw(g: &serde_json::Value, frame: &Frame, svg: &mut String, budget: &mut usi
             line(svg, &d);
         }
         Some("MultiLineString") => {
-            let d: String = list(coords)
+            let d: String = list
                 .iter()
                 .map(|l| path_of(l, frame, false, budget))
                 .collect();
@@ -349,7 +332,7 @@ fn draw(g: &serde_json::Value, frame: &Frame, svg: &mut String, budget: &mut usi
             area(svg, &d);
         }
         Some("MultiPolygon") => {
-            let d: String = list(coords).iter().map(|p| polygon(p, budget)).collect();
+            let d: String = list.iter().map(|p| polygon(p, budget)).collect();
             area(svg, &d);
         }
         _ => {}

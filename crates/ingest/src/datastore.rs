@@ -633,12 +633,7 @@ pub fn refusal(code: Option<&str>, message: &str) -> String {
     match code {
         Some("42703") => return format!("no existe la columna «{}»", quoted()),
         Some("42883") => return "no existe esa función, o no acepta esos argumentos".into(),
-        Some("42601") => {
-            return format!(
-                "hay un error de sintaxis ({})",
-                message.replace("syntax error at or near", "cerca de")
-            )
-        }
+        Some("42601") => return syntax_error(message),
         Some("42803") => return "las columnas que no se agregan deben estar en GROUP BY".into(),
         Some("42702") => {
             return format!(
@@ -662,20 +657,27 @@ pub fn refusal(code: Option<&str>, message: &str) -> String {
             quoted()
         )
     } else if message.contains("syntax error") {
-        format!(
-            "hay un error de sintaxis{}",
-            match message.split_once("near \"") {
-                Some((_, rest)) =>
-                    format!(" cerca de «{}»", rest.split('"').next().unwrap_or_default()),
-                None => String::new(),
-            }
-        )
+        syntax_error(message)
     } else if known("misuse of aggregate") {
         "una función de agregación (COUNT, SUM…) está donde no se permite".into()
     } else if known("wrong number of arguments") {
         "una función recibió un número de argumentos que no acepta".into()
     } else {
         format!("{message} (mensaje original de la base de datos)")
+    }
+}
+
+/// "Syntax error near X" from either backend (`near "X"`, `at or near "X"`).
+fn syntax_error(message: &str) -> String {
+    match message.split_once("near \"") {
+        Some((_, rest)) => format!(
+            "hay un error de sintaxis cerca de «{}»",
+            rest.split('"').next().unwrap_or_default()
+        ),
+        None if message.contains("end of input") => {
+            "la consulta termina antes de tiempo (falta algo al final)".into()
+        }
+        None => "hay un error de sintaxis".into(),
     }
 }
 

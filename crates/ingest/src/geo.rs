@@ -14,10 +14,14 @@ use crate::chart::ShapeMap;
 /// GeoJSON files larger than this get no preview (the download still works).
 const MAX_BYTES: i64 = 30 * 1024 * 1024;
 
-/// Drawn maps by version (`None`: the file has nothing to draw).
+/// Drawn maps by version and language (the picture carries its label;
+/// `None`: the file has nothing to draw).
 pub struct MapCache {
-    inner: Mutex<lru::LruCache<i64, Option<Arc<ShapeMap>>>>,
+    inner: Mutex<lru::LruCache<MapKey, Option<Arc<ShapeMap>>>>,
 }
+
+/// A version and the language of its label.
+type MapKey = (i64, &'static str);
 
 impl MapCache {
     pub fn new(entries: usize) -> MapCache {
@@ -57,7 +61,8 @@ impl Fragment for GeoMap {
             return Ok(None);
         }
         let cache = ctx.state.service::<MapCache>();
-        let cached = cache.and_then(|c| c.inner.lock().ok()?.get(&current.id).cloned());
+        let key = (current.id, ctx.locale.code());
+        let cached = cache.and_then(|c| c.inner.lock().ok()?.get(&key).cloned());
         let map = match cached {
             Some(map) => map,
             None => {
@@ -77,7 +82,7 @@ impl Fragment for GeoMap {
                 .map_err(Error::internal)?;
                 if let Some(c) = cache {
                     if let Ok(mut c) = c.inner.lock() {
-                        c.put(current.id, drawn.clone());
+                        c.put(key, drawn.clone());
                     }
                 }
                 drawn

@@ -313,7 +313,7 @@ async fn table_page(
                 Some("La consulta tardó demasiado; use un filtro más preciso.".to_string()),
             ),
             Err(e) if e.is_missing_table() => {
-                store::reload(&ctx.state.db, &ctx.state.jobs, ingest.version_id, r.id).await?;
+                reload_lost(&ctx, ingest.version_id, r.id).await?;
                 return Err(Error::user(StatusCode::NOT_FOUND, "ingest-table-not-ready"));
             }
             Err(e) => return Err(Error::internal(e)),
@@ -529,14 +529,8 @@ async fn datastore_search(ctx: Ctx, method: Method, body: Bytes) -> Result<Respo
             ))
         }
         Err(e) if e.is_missing_table() => {
-            tracing::warn!(
-                version_id = ingest.version_id,
-                "datastore table missing; loading it again"
-            );
-            store::reload(&ctx.state.db, &ctx.state.jobs, ingest.version_id, r.id).await?;
-            return Ok(not_found(
-                "la tabla de este recurso se está preparando otra vez; intente en unos minutos",
-            ));
+            reload_lost(&ctx, ingest.version_id, r.id).await?;
+            return Ok(not_found(RELOADING));
         }
         Err(e) => return Err(Error::internal(e)),
     };
@@ -635,6 +629,7 @@ async fn datastore_search_sql(ctx: Ctx, method: Method, body: Bytes) -> Result<R
     };
     // Every table read must be a resource this person may read, loaded.
     let mut tables = vec![];
+    let mut versions = vec![];
     for id in &ids {
         if resource_and_dataset(&ctx, *id).await?.is_none() {
             return Ok(not_found(&format!("no existe el recurso «{id}»")));
@@ -644,6 +639,7 @@ async fn datastore_search_sql(ctx: Ctx, method: Method, body: Bytes) -> Result<R
                 "el recurso «{id}» todavía no tiene datos consultables"
             )));
         };
+        versions.push((*id, ingest.version_id));
         tables.push((
             *id,
             crate::datastore::table_name(ingest.version_id),
@@ -679,25 +675,12 @@ async fn datastore_search_sql(ctx: Ctx, method: Method, body: Bytes) -> Result<R
             ))
         }
         Err(e) if e.is_missing_table() => {
-            for (id, _, _) in &tables {
-                let Some(ingest) = store::serving(&ctx.state.db, *id).await? else {
-                    continue;
-                };
-                if !ds
-                    .has_table(ingest.version_id)
-                    .await
-                    .map_err(Error::internal)?
-                {
-                    tracing::warn!(
-                        version_id = ingest.version_id,
-                        "datastore table missing; loading it again"
-                    );
-                    store::reload(&ctx.state.db, &ctx.state.jobs, ingest.version_id, *id).await?;
+            for &(resource_id, version_id) in &versions {
+                if !ds.has_table(version_id).await.map_err(Error::internal)? {
+                    reload_lost(&ctx, version_id, resource_id).await?;
                 }
             }
-            return Ok(not_found(
-                "la tabla de este recurso se está preparando otra vez; intente en unos minutos",
-            ));
+            return Ok(not_found(RELOADING));
         }
         Err(crate::datastore::DatastoreError::Db(sqlx::Error::Database(e))) => {
             let message = crate::datastore::refusal(e.code().as_deref(), e.message());
@@ -800,6 +783,18 @@ fn csv_writer(tab: bool) -> csv::Writer<Vec<u8>> {
         .from_writer(vec![])
 }
 
+/// A served version whose table is gone (a datastore restored without it, a
+/// lost file): back on the queue to load again.
+async fn reload_lost(ctx: &Ctx, version_id: i64, resource_id: i64) -> Result<(), Error> {
+    tracing::warn!(version_id, "datastore table missing; loading it again");
+    store::reload(&ctx.state.db, &ctx.state.jobs, version_id, resource_id).await?;
+    Ok(())
+}
+
+/// What the API answers while a lost table loads again.
+const RELOADING: &str =
+    "la tabla de este recurso se está preparando otra vez; intente en unos minutos";
+
 /// The dataset and resource of a page's address, if this person may see them.
 async fn resource_in(ctx: &Ctx, slug: &str, resource: &str) -> Result<(Dataset, Resource), Error> {
     let d = catalog::http::resources::readable(ctx, slug).await?;
@@ -874,8 +869,8 @@ async fn report(
 }
 
 /// The resource's Table Schema: the one its publisher uploaded, or else the
-/// one inferred from the version being read (what a Frictionless tool needs
-/// to read the file the same way).
+/// one the served version (or, before any is served, the newest) was read
+/// with: what a Frictionless tool needs to read the file the same way.
 async fn table_schema(
     ctx: Ctx,
     Path((slug, resource)): Path<(String, String)>,
@@ -885,7 +880,11 @@ async fn table_schema(
         let value: J = serde_json::from_str(&text).map_err(Error::internal)?;
         return Ok(axum::Json(value).into_response());
     }
-    let Some(mut schema) = current_ingest(&ctx, r.id).await?.and_then(|i| i.schema) else {
+    let read = match store::serving(&ctx.state.db, r.id).await? {
+        Some(serving) => Some(serving),
+        None => current_ingest(&ctx, r.id).await?,
+    };
+    let Some(mut schema) = read.and_then(|i| i.schema) else {
         return Err(Error::not_found());
     };
     if let Some(obj) = schema.as_object_mut() {

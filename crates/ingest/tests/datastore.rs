@@ -5,21 +5,14 @@
 
 #![allow(clippy::unwrap_used)]
 
+mod common;
+
 use chrono::NaiveDate;
-use ingest::datastore::{datastore_path, Bind, Column, Datastore, Kind};
+use common::datastore;
+use ingest::datastore::{Bind, Column, Kind};
 use ingest::query::{Filter, Query, RecordsFormat};
-use kernel::config::DatabaseTarget;
 use serde_json::json;
 use tabular::Value;
-
-async fn datastore() -> (kernel::testing::TestDb, Datastore) {
-    let t = kernel::testing::test_db(&[kernel::MIGRATIONS]).await;
-    let ds = match &t.target {
-        DatabaseTarget::Sqlite(p) => Datastore::sqlite_at(&datastore_path(p)),
-        DatabaseTarget::Postgres(url) => Datastore::postgres(url).unwrap(),
-    };
-    (t, ds)
-}
 
 fn columns() -> Vec<Column> {
     vec![

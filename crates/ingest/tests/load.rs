@@ -4,22 +4,15 @@
 
 #![allow(clippy::unwrap_used)]
 
+mod common;
+
 use std::io::Write;
 
-use ingest::datastore::{datastore_path, Datastore};
+use common::datastore;
+use ingest::datastore::Datastore;
 use ingest::job::{load_path, Loaded, Watch};
 use ingest::query::{Query, RecordsFormat};
-use kernel::config::DatabaseTarget;
 use serde_json::json;
-
-async fn datastore() -> (kernel::testing::TestDb, Datastore) {
-    let t = kernel::testing::test_db(&[kernel::MIGRATIONS]).await;
-    let ds = match &t.target {
-        DatabaseTarget::Sqlite(p) => Datastore::sqlite_at(&datastore_path(p)),
-        DatabaseTarget::Postgres(url) => Datastore::postgres(url).unwrap(),
-    };
-    (t, ds)
-}
 
 fn csv(text: &str) -> tempfile::TempPath {
     let mut f = tempfile::Builder::new().suffix(".csv").tempfile().unwrap();

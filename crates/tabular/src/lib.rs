@@ -227,17 +227,11 @@ pub fn analyze<R: Read + Seek>(
 /// is written and what its columns look like so far. Its findings speak of
 /// those rows only; its schema is a guess that the whole file may overturn.
 pub fn analyze_prefix_path(path: &Path, options: &Options, rows: u64) -> Result<Analysis, Error> {
-    let file = std::fs::File::open(path)?;
     let extra = Extra {
         sample_rows: Some(rows.max(1)),
         sink: None,
     };
-    analyze_with(
-        std::io::BufReader::with_capacity(256 * 1024, file),
-        options,
-        &mut |_| true,
-        extra,
-    )
+    analyze_with(buffered(path)?, options, &mut |_| true, extra)
 }
 
 /// Pass 1 that also yields every data row as read, for a [`Typer`] made from
@@ -254,7 +248,6 @@ pub fn analyze_path_yielding(
     progress: &mut dyn FnMut(Progress) -> bool,
     emit: &mut dyn FnMut(RawRow) -> bool,
 ) -> Result<Analysis, Error> {
-    let file = std::fs::File::open(path)?;
     let extra = Extra {
         sample_rows: None,
         sink: Some(Sink {
@@ -262,12 +255,7 @@ pub fn analyze_path_yielding(
             emit,
         }),
     };
-    analyze_with(
-        std::io::BufReader::with_capacity(256 * 1024, file),
-        options,
-        progress,
-        extra,
-    )
+    analyze_with(buffered(path)?, options, progress, extra)
 }
 
 impl Analysis {
@@ -382,12 +370,15 @@ pub fn analyze_path(
     options: &Options,
     progress: &mut dyn FnMut(Progress) -> bool,
 ) -> Result<Analysis, Error> {
-    let file = std::fs::File::open(path)?;
-    analyze(
-        std::io::BufReader::with_capacity(256 * 1024, file),
-        options,
-        progress,
-    )
+    analyze(buffered(path)?, options, progress)
+}
+
+/// A file to read from start to end.
+fn buffered(path: &Path) -> Result<std::io::BufReader<std::fs::File>, Error> {
+    Ok(std::io::BufReader::with_capacity(
+        256 * 1024,
+        std::fs::File::open(path)?,
+    ))
 }
 
 /// Pass 2: the typed rows, read again with pass 1's dialect and schema.
@@ -401,12 +392,7 @@ pub fn rows<R: Read + Seek + Send + 'static>(
 
 /// Pass 2 on a file.
 pub fn rows_path(path: &Path, analysis: &Analysis, options: &Options) -> Result<RowReader, Error> {
-    let file = std::fs::File::open(path)?;
-    rows(
-        std::io::BufReader::with_capacity(256 * 1024, file),
-        analysis,
-        options,
-    )
+    rows(buffered(path)?, analysis, options)
 }
 
 /// A `.csv` whose bytes are a workbook is read as the workbook.

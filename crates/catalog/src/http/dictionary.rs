@@ -67,25 +67,22 @@ async fn target(
     Ok((d, r))
 }
 
-/// What the page says about an uploaded Table Schema.
-#[derive(Default)]
-struct SchemaState {
-    /// The stored schema, pretty-printed.
-    current: Option<String>,
-    /// Why the last upload was refused.
-    error: Option<String>,
-}
-
-#[allow(clippy::too_many_arguments)]
-fn render(
+/// The dictionary form, and below it the uploaded Table Schema (if any) and
+/// why the last upload was refused (if it was).
+async fn render(
     ctx: &Ctx,
     d: &store::Dataset,
     r: &store::Resource,
     fields: Vec<DictionaryField>,
     errors: &RowErrors,
-    schema: SchemaState,
+    schema_error: Option<String>,
     status: StatusCode,
 ) -> Result<Response, Error> {
+    let schema = store::table_schema_of(&ctx.state.db, r.id).await?.map(|t| {
+        serde_json::from_str::<serde_json::Value>(&t)
+            .and_then(|v| serde_json::to_string_pretty(&v))
+            .unwrap_or(t)
+    });
     let count = fields.len();
     let mut rows: Vec<Row> = fields
         .into_iter()
@@ -112,38 +109,26 @@ fn render(
         "catalog/dictionary.html",
         context! {
             d => d, r => r, rows => rows, types => TYPES, has_errors => !errors.is_empty(),
-            schema => schema.current, schema_error => schema.error,
+            schema => schema, schema_error => schema_error,
         },
     )?;
     *res.status_mut() = status;
     Ok(res)
 }
 
-async fn stored_schema(ctx: &Ctx, resource_id: i64) -> Result<Option<String>, Error> {
-    let text = store::table_schema_of(&ctx.state.db, resource_id).await?;
-    Ok(text.map(|t| {
-        serde_json::from_str::<serde_json::Value>(&t)
-            .and_then(|v| serde_json::to_string_pretty(&v))
-            .unwrap_or(t)
-    }))
-}
-
 async fn form(ctx: Ctx, Path((slug, resource)): Path<(String, String)>) -> Result<Response, Error> {
     let (d, r) = target(&ctx, &slug, &resource).await?;
     let fields = store::dictionary_of(&ctx.state.db, r.id).await?;
-    let schema = SchemaState {
-        current: stored_schema(&ctx, r.id).await?,
-        error: None,
-    };
     render(
         &ctx,
         &d,
         &r,
         fields,
         &RowErrors::new(),
-        schema,
+        None,
         StatusCode::OK,
     )
+    .await
 }
 
 /// A Table Schema, as a file (`schema_file`) or pasted (`schema_text`): it
@@ -196,24 +181,23 @@ async fn upload_schema(
         }
         Err(error) => {
             let fields = store::dictionary_of(&ctx.state.db, r.id).await?;
-            let schema = SchemaState {
-                current: stored_schema(&ctx, r.id).await?,
-                error: Some(error),
-            };
             render(
                 &ctx,
                 &d,
                 &r,
                 fields,
                 &RowErrors::new(),
-                schema,
+                Some(error),
                 StatusCode::UNPROCESSABLE_ENTITY,
             )
+            .await
         }
     }
 }
 
-/// At most `limit` bytes of a multipart field; `Err` when longer or broken.
+/// At most `limit` bytes of a multipart field (the rest is not read: a
+/// caller passing one byte more than it accepts sees that it was too long);
+/// `Err` when the field is broken.
 async fn read_capped(
     mut field: axum::extract::multipart::Field<'_>,
     limit: usize,
@@ -263,19 +247,16 @@ async fn save(
             )
         }
         Err((fields, errors)) => {
-            let schema = SchemaState {
-                current: stored_schema(&ctx, r.id).await?,
-                error: None,
-            };
             render(
                 &ctx,
                 &d,
                 &r,
                 fields,
                 &errors,
-                schema,
+                None,
                 StatusCode::UNPROCESSABLE_ENTITY,
             )
+            .await
         }
     }
 }
