@@ -26,6 +26,7 @@ pub fn platform() -> Platform {
         accounts::capability(),
         catalog::capability(),
         ingest::capability(),
+        search::capability(),
         portal::capability(),
     ])
 }
@@ -83,6 +84,7 @@ impl Application {
             fragments: platform.fragments(),
             events: platform.events(),
             services,
+            search_sources: platform.search_sources(),
         }));
         let router = build_router(state.clone(), routes);
         Ok(Application {
@@ -115,6 +117,11 @@ impl Application {
         listener: tokio::net::TcpListener,
         shutdown: impl std::future::Future<Output = ()> + Send + 'static,
     ) -> anyhow::Result<()> {
+        // Derived data catches up (an index missing or damaged at start is
+        // rebuilt); not fatal: the periodic run will do it later.
+        if let Err(e) = self.platform.queue_start_jobs(&self.state.jobs).await {
+            tracing::warn!(error = %e, "could not queue the start-up jobs");
+        }
         let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
         let mut workers = vec![];
         for _ in 0..self.state.config.workers {

@@ -174,9 +174,7 @@ fn workspace_deps() -> HashMap<String, Vec<String>> {
 }
 
 /// Workspace crates that are libraries, not capabilities.
-/// `search` holds only the engine (tantivy and PostgreSQL behind one
-/// interface) until issue 7 wires it as a capability on the kernel.
-const PURE_LIBRARIES: &[&str] = &["tabular", "search"];
+const PURE_LIBRARIES: &[&str] = &["tabular"];
 
 #[test]
 fn dependencies_point_toward_the_kernel() {

@@ -56,6 +56,7 @@ fn expected() -> BTreeMap<&'static str, &'static [Role]> {
         ("catalog.resources.upload", BODY_EDITORS),
         ("ingest.datastore.query", ALL),
         ("ingest.view", ALL),
+        ("search.search", ALL),
     ])
 }
 

@@ -4,6 +4,7 @@
 
 pub mod domain;
 pub mod http;
+pub mod search;
 pub mod seeds;
 pub mod store;
 
@@ -57,6 +58,10 @@ pub fn capability() -> Capability {
         // Every version's bytes are kept forever.
         file_refs: vec!["SELECT sha256 FROM resource_versions"],
         seeds: Some(std::sync::Arc::new(seeds::CatalogSeeds)),
+        search_sources: vec![
+            std::sync::Arc::new(search::Datasets),
+            std::sync::Arc::new(search::Resources),
+        ],
         ..Capability::new("catalog")
     }
 }

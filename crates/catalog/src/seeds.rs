@@ -275,6 +275,7 @@ impl Seeds for CatalogSeeds {
             }
             let id =
                 store::create_dataset(conn, &ctx.actor, d.slug, body_id, &d.meta, false).await?;
+            let mut rids = vec![];
             for r in d.resources {
                 let rid = store::create_resource(
                     conn,
@@ -286,6 +287,7 @@ impl Seeds for CatalogSeeds {
                     r.link,
                 )
                 .await?;
+                rids.push(rid);
                 for (i, (filename, bytes)) in r.versions.into_iter().enumerate() {
                     let detected = sniff::sniff(&bytes, filename);
                     let blob = ctx
@@ -338,6 +340,10 @@ impl Seeds for CatalogSeeds {
             }
             if d.status != Status::Draft {
                 store::set_status(conn, &ctx.actor, id, Status::Draft, d.status, None).await?;
+            }
+            crate::search::announce(conn, &ctx.events, &ctx.jobs, id, None).await?;
+            for rid in rids {
+                crate::search::announce(conn, &ctx.events, &ctx.jobs, id, Some(rid)).await?;
             }
         }
         Ok(())

@@ -398,7 +398,7 @@ async fn create(ctx: Ctx, form: Submitted) -> Result<Response, Error> {
     };
     let mut tx = ctx.state.db.begin().await?;
     match store::create_body(&mut tx, &ctx.actor, &data, logo_sha256.as_deref()).await {
-        Ok(_) => {}
+        Ok(created) => crate::search::changed(&mut tx, &ctx.state, created.id).await?,
         Err(e) if is_unique_violation(&e) => {
             // Someone took the slug a moment ago.
             drop(tx);
@@ -453,6 +453,7 @@ async fn update(ctx: Ctx, Path(slug): Path<String>, form: Submitted) -> Result<R
     };
     let mut tx = ctx.state.db.begin().await?;
     store::update_body(&mut tx, &ctx.actor, body.id, &data, &change).await?;
+    crate::search::changed(&mut tx, &ctx.state, body.id).await?;
     tx.commit().await?;
     Ok(Redirect::to(&format!(
         "/sujetos-obligados/{}?aviso=actualizado",

@@ -10,6 +10,7 @@ pub mod admin;
 pub mod bodies;
 pub mod domain;
 pub mod http;
+pub mod search;
 pub mod seeds;
 pub mod store;
 
@@ -79,6 +80,7 @@ pub fn capability() -> Capability {
         }],
         routes: http::routes,
         seeds: Some(Arc::new(seeds::DirectorySeeds)),
+        search_sources: vec![Arc::new(search::Bodies)],
         reference_version: "2020-census-1",
         file_refs: vec!["SELECT logo_sha256 FROM bodies WHERE logo_sha256 IS NOT NULL"],
         ..Capability::new("directory")

@@ -96,6 +96,11 @@ pub struct Capability {
     /// per application and found again with [`crate::web::Shared::service`].
     /// Must not block: pools connect lazily.
     pub services: fn(&Config) -> Result<Vec<Service>, String>,
+    /// Kinds of documents this capability gives the search index.
+    pub search_sources: Vec<Arc<dyn crate::search::SearchSource>>,
+    /// Jobs queued whenever a process starts serving (once per kind however
+    /// many processes start): checks that bring derived data up to date.
+    pub at_start: Vec<&'static str>,
 }
 
 /// A capability's long-lived object, looked up by type.
@@ -129,6 +134,8 @@ impl Capability {
             periodic: vec![],
             subscriptions: vec![],
             services: |_| Ok(vec![]),
+            search_sources: vec![],
+            at_start: vec![],
         }
     }
 }
@@ -232,6 +239,26 @@ impl Platform {
             all.extend((c.services)(config)?);
         }
         Ok(all)
+    }
+
+    /// Every capability's search sources.
+    pub fn search_sources(&self) -> Vec<Arc<dyn crate::search::SearchSource>> {
+        self.capabilities
+            .iter()
+            .flat_map(|c| c.search_sources.iter().cloned())
+            .collect()
+    }
+
+    /// Queues every capability's start-up jobs.
+    pub async fn queue_start_jobs(&self, jobs: &crate::jobs::JobQueue) -> Result<(), sqlx::Error> {
+        for kind in self.capabilities.iter().flat_map(|c| c.at_start.iter()) {
+            jobs.enqueue(
+                crate::jobs::NewJob::new(kind, serde_json::json!({}))
+                    .dedup(format!("start:{kind}")),
+            )
+            .await?;
+        }
+        Ok(())
     }
 
     /// Every capability's subscriptions to events.

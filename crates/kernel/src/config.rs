@@ -89,6 +89,10 @@ pub struct Config {
     /// `APERTURA_BEHIND_PROXY`: true when a reverse proxy (nginx) sits in front;
     /// the client's address is then taken from `X-Forwarded-For`.
     pub behind_proxy: bool,
+    /// `APERTURA_SEARCH_CACHE_ENTRIES`: search answers kept per process (0 =
+    /// none). Any change to the index invalidates them; with PostgreSQL
+    /// they are trusted two seconds at most.
+    pub search_cache_entries: usize,
 }
 
 impl Default for Config {
@@ -111,6 +115,7 @@ impl Default for Config {
             mail_from: "\"Apertura (Infoem)\" <no-responder@apertura.invalid>".into(),
             session_days: 14,
             behind_proxy: false,
+            search_cache_entries: 4_096,
         }
     }
 }

@@ -12,9 +12,11 @@ use crate::jobs::{JobQueue, NewJob};
 
 /// A resource version was stored. Payload: `{"version_id", "resource_id", "dataset_id", "format"}`.
 pub const RESOURCE_VERSION_CREATED: &str = "catalog.resource_version_created";
-/// A dataset was created, edited, published, unpublished, deleted or
-/// restored. Payload: `{"dataset_id"}`.
-pub const DATASET_CHANGED: &str = "catalog.dataset_changed";
+/// What the public sees of a document (a dataset, a resource, a body, a
+/// practice…) may have changed: it was created, edited, published,
+/// unpublished, deleted or restored. Payload: `{"kind", "id"}` (see
+/// [`crate::search::changed`]).
+pub const DOCUMENT_CHANGED: &str = "search.document_changed";
 
 /// "When `event` happens, run job `job` with the event's payload."
 #[derive(Debug, Clone, Copy)]
@@ -50,7 +52,9 @@ impl Events {
 
     /// Announces `event` inside the caller's transaction: one job per
     /// subscriber, deduplicated by `key` (e.g. the version id), so a job
-    /// already waiting for the same subject is not queued twice.
+    /// still waiting for the same subject is not queued twice. A job already
+    /// running does not absorb the event (it may have read the subject before
+    /// this change): another is queued.
     pub async fn emit(
         &self,
         conn: &mut AnyConnection,
@@ -62,7 +66,7 @@ impl Events {
         for job in self.subscribers(event) {
             jobs.enqueue_in(
                 conn,
-                NewJob::new(job, payload.clone()).dedup(format!("{job}:{key}")),
+                NewJob::new(job, payload.clone()).coalesce(format!("{job}:{key}")),
             )
             .await?;
         }
@@ -86,7 +90,7 @@ mod tests {
                 job: "search.resource",
             },
             Subscription {
-                event: DATASET_CHANGED,
+                event: DOCUMENT_CHANGED,
                 job: "search.dataset",
             },
         ]);
@@ -94,7 +98,7 @@ mod tests {
             events.subscribers(RESOURCE_VERSION_CREATED),
             ["ingest.version", "search.resource"]
         );
-        assert_eq!(events.subscribers(DATASET_CHANGED), ["search.dataset"]);
+        assert_eq!(events.subscribers(DOCUMENT_CHANGED), ["search.dataset"]);
         assert!(events.subscribers("nadie").is_empty());
     }
 }

@@ -49,6 +49,9 @@ pub struct NewJob {
     pub delay: Duration,
     /// At most one pending or running job per key; enqueueing again returns it.
     pub dedup_key: Option<String>,
+    /// The key is given up when the job starts: then enqueueing again while
+    /// it runs queues another (see [`NewJob::coalesce`]).
+    pub release_on_claim: bool,
 }
 
 impl NewJob {
@@ -60,10 +63,22 @@ impl NewJob {
             max_attempts: 5,
             delay: Duration::ZERO,
             dedup_key: None,
+            release_on_claim: false,
         }
     }
+    /// At most one pending or running job with this key.
     pub fn dedup(mut self, key: impl Into<String>) -> Self {
         self.dedup_key = Some(key.into());
+        self.release_on_claim = false;
+        self
+    }
+    /// At most one *pending* job with this key: requests made while one waits
+    /// are absorbed by it, but one made while it runs queues another, since
+    /// the running job may have read its subject before the change that asked.
+    /// For jobs that bring something up to date (an index entry).
+    pub fn coalesce(mut self, key: impl Into<String>) -> Self {
+        self.dedup_key = Some(key.into());
+        self.release_on_claim = true;
         self
     }
     pub fn max_attempts(mut self, n: i64) -> Self {
@@ -152,8 +167,8 @@ impl JobQueue {
         // ON CONFLICT rather than catching the error: on PostgreSQL a failed
         // statement would abort the caller's whole transaction.
         let inserted = sqlx::query(
-            "INSERT INTO jobs (kind, payload, priority, max_attempts, run_at, dedup_key, created_at, updated_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $7) \
+            "INSERT INTO jobs (kind, payload, priority, max_attempts, run_at, dedup_key, release_on_claim, created_at, updated_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $8, $7, $7) \
              ON CONFLICT (dedup_key) WHERE dedup_key IS NOT NULL AND status IN ('pending', 'running') DO NOTHING \
              RETURNING id",
         )
@@ -164,6 +179,7 @@ impl JobQueue {
         .bind(&run_at)
         .bind(job.dedup_key.as_deref())
         .bind(&now)
+        .bind(i64::from(job.release_on_claim))
         .fetch_optional(&mut *conn)
         .await?;
         let id: i64 =
@@ -203,7 +219,8 @@ impl JobQueue {
         };
         let sql = format!(
             "UPDATE jobs SET status = 'running', attempts = attempts + 1, lease_token = $1, \
-             leased_by = $2, lease_until = $3, updated_at = $4 \
+             leased_by = $2, lease_until = $3, updated_at = $4, \
+             dedup_key = CASE WHEN release_on_claim = 1 THEN NULL ELSE dedup_key END \
              WHERE id = (SELECT id FROM jobs WHERE \
                ((status = 'pending' AND run_at <= $4) OR (status = 'running' AND lease_until < $4)) \
                ORDER BY priority DESC, run_at, id LIMIT 1{skip_locked}) \

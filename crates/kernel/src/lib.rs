@@ -13,6 +13,7 @@
 //! | [`web`] | the web shell: routes, layout, middleware, health |
 //! | [`error`] | the web layer's error type |
 //! | [`events`] | domain events: a capability announces, subscribers get jobs |
+//! | [`search`] | what capabilities give the search index, and how they say it changed |
 //! | [`capability`] | the manifest each capability exports |
 //!
 //! The kernel knows no capability; capabilities know the kernel.
@@ -30,6 +31,7 @@ pub mod housekeeping;
 pub mod i18n;
 pub mod jobs;
 pub mod mail;
+pub mod search;
 pub mod security;
 pub mod text;
 pub mod time;

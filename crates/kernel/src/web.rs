@@ -58,6 +58,8 @@ pub struct Shared {
     pub events: crate::events::Events,
     /// Capabilities' own long-lived objects (see `Capability::services`).
     pub services: Vec<crate::capability::Service>,
+    /// Every kind of document the search index holds, by its owner.
+    pub search_sources: Vec<Arc<dyn crate::search::SearchSource>>,
 }
 
 impl Shared {

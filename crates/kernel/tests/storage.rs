@@ -194,6 +194,28 @@ async fn dedup_key_keeps_one_pending_job() {
     assert_ne!(a, c, "a finished job does not block a new one");
 }
 
+#[tokio::test]
+async fn coalescing_jobs_absorb_waiting_requests_but_not_running_ones() {
+    let (_t, q) = queue().await;
+    let job = || NewJob::new("indexar", serde_json::json!({})).coalesce("conjunto:8");
+    let a = q.enqueue(job()).await.unwrap();
+    assert_eq!(q.enqueue(job()).await.unwrap(), a, "waiting: absorbed");
+    let running = q
+        .claim("w", Duration::from_secs(30))
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(running.id, a);
+    let b = q.enqueue(job()).await.unwrap();
+    assert_ne!(b, a, "a change while the job runs queues another run");
+    assert_eq!(
+        q.enqueue(job()).await.unwrap(),
+        b,
+        "which absorbs the next ones"
+    );
+    q.complete(&running).await.unwrap();
+}
+
 struct Counting(Arc<AtomicUsize>);
 
 #[async_trait::async_trait]

@@ -319,7 +319,8 @@ async fn create(ctx: Ctx, Form(pairs): Form<Vec<(String, String)>>) -> Result<Re
         n += 1;
         slug = format!("{base}-{n}");
     }
-    store::create_dataset(&mut tx, &ctx.actor, &slug, body.id, &meta, false).await?;
+    let id = store::create_dataset(&mut tx, &ctx.actor, &slug, body.id, &meta, false).await?;
+    crate::search::changed(&mut tx, &ctx.state, id, None).await?;
     tx.commit().await?;
     Ok(Redirect::to(&format!("/datos/{slug}")).into_response())
 }
@@ -435,6 +436,7 @@ async fn update(
         Ok(meta) => {
             let mut tx = ctx.state.db.begin().await?;
             store::update_metadata(&mut tx, &ctx.actor, d.id, &meta).await?;
+            crate::search::changed_with_resources(&mut tx, &ctx.state, d.id).await?;
             tx.commit().await?;
             Ok(Redirect::to(&format!("/datos/{slug}")).into_response())
         }
@@ -503,6 +505,7 @@ async fn step(
         comment.as_deref(),
     )
     .await?;
+    crate::search::changed_with_resources(&mut tx, &ctx.state, d.id).await?;
     tx.commit().await?;
     Ok(Redirect::to(&format!("/datos/{slug}")).into_response())
 }
@@ -512,6 +515,7 @@ async fn delete(ctx: Ctx, Path(slug): Path<String>) -> Result<Response, Error> {
     ctx.authorize(&DELETE, Subject::Body(d.body_id))?;
     let mut tx = ctx.state.db.begin().await?;
     store::set_deleted(&mut tx, &ctx.actor, d.id, true).await?;
+    crate::search::changed_with_resources(&mut tx, &ctx.state, d.id).await?;
     tx.commit().await?;
     Ok(Redirect::to(&format!("/datos/{slug}")).into_response())
 }
@@ -520,6 +524,7 @@ async fn restore(ctx: Ctx, Path(slug): Path<String>) -> Result<Response, Error> 
     let d = visible(&ctx, &slug).await?;
     let mut tx = ctx.state.db.begin().await?;
     store::set_deleted(&mut tx, &ctx.actor, d.id, false).await?;
+    crate::search::changed_with_resources(&mut tx, &ctx.state, d.id).await?;
     tx.commit().await?;
     Ok(Redirect::to(&format!("/datos/{slug}")).into_response())
 }

@@ -173,6 +173,7 @@ async fn upload_schema(
             let mut tx = ctx.state.db.begin().await?;
             store::replace_dictionary(&mut tx, &ctx.actor, r.id, &fields).await?;
             store::set_table_schema(&mut tx, &ctx.actor, r.id, Some(&json)).await?;
+            crate::search::changed(&mut tx, &ctx.state, r.dataset_id, Some(r.id)).await?;
             tx.commit().await?;
             Ok(Redirect::to(&format!(
                 "/datos/{slug}/recursos/{resource}/diccionario#esquema"
@@ -240,6 +241,7 @@ async fn save(
             store::replace_dictionary(&mut tx, &ctx.actor, r.id, &fields).await?;
             // A dictionary typed by hand replaces an uploaded schema.
             store::set_table_schema(&mut tx, &ctx.actor, r.id, None).await?;
+            crate::search::changed(&mut tx, &ctx.state, d.id, Some(r.id)).await?;
             tx.commit().await?;
             Ok(
                 Redirect::to(&format!("/datos/{slug}/recursos/{resource}#diccionario"))

@@ -803,6 +803,7 @@ async fn save_new(
             let created = store::add_version(&mut tx, &ctx.actor, id, v).await?;
             announce_version(ctx, &mut tx, d.id, &created).await?;
         }
+        crate::search::changed(&mut tx, &ctx.state, d.id, Some(id)).await?;
         tx.commit().await?;
         return Ok(slug);
     }
@@ -927,6 +928,7 @@ async fn new_version_inner(
         match store::add_version(&mut tx, &ctx.actor, r.id, &version).await {
             Ok(created) => {
                 announce_version(ctx, &mut tx, d.id, &created).await?;
+                crate::search::changed(&mut tx, &ctx.state, d.id, Some(r.id)).await?;
                 tx.commit().await?;
                 break;
             }

@@ -1,0 +1,650 @@
+//! Routes: the results page `/buscar` (facets as links: it works without
+//! JavaScript), autocomplete `/buscar/sugerencias`, and CKAN's
+//! `package_search` at `/api/3/action/` and `/api/action/`.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use axum::extract::Query;
+use axum::http::{header, StatusCode};
+use axum::response::{IntoResponse, Response};
+use kernel::authz::{Action, Rule};
+use kernel::web::{Ctx, Routes};
+use kernel::Error;
+use minijinja::context;
+use serde::Serialize;
+use serde_json::{json, Map, Value as J};
+
+use crate::ckan::{self, ParamError};
+use crate::index::SearchIndex;
+use crate::{SearchQuery, SearchResults, Sort, MAX_WINDOW};
+
+/// Search: anyone.
+pub static SEARCH: Action = Action::read("search.search", Rule::Anyone);
+
+pub fn routes() -> Routes {
+    Routes::new()
+        .get("/buscar", &SEARCH, page)
+        .get("/buscar/sugerencias", &SEARCH, suggestions)
+        .get("/api/3/action/package_search", &SEARCH, package_search_get)
+        .post("/api/3/action/package_search", &SEARCH, package_search_post)
+        .get("/api/action/package_search", &SEARCH, package_search_get)
+        .post("/api/action/package_search", &SEARCH, package_search_post)
+}
+
+/// Results per page.
+pub const PAGE_SIZE: usize = 20;
+/// Values shown per facet.
+const FACET_VALUES: usize = 10;
+/// Characters of the query kept (the engine keeps fewer words still).
+const MAX_Q_CHARS: usize = 300;
+/// Suggestions the box shows.
+const SUGGESTIONS: usize = 8;
+
+/// The page's filters: Spanish parameter → facet key → heading message.
+pub const FILTERS: [(&str, &str); 8] = [
+    ("sujeto", "organization"),
+    ("tipo_sujeto", "body_kind"),
+    ("municipio", "municipality"),
+    ("tema", "theme"),
+    ("formato", "format"),
+    ("licencia", "license"),
+    ("palabra", "keyword"),
+    ("anio", "year"),
+];
+
+/// Kinds of documents: parameter value → kind. Later capabilities' kinds
+/// (practices, plans…) are searched under "todo" until they get a tab.
+pub const KINDS: [(&str, &str); 3] = [
+    ("conjuntos", "dataset"),
+    ("recursos", "resource"),
+    ("sujetos", "body"),
+];
+
+const SORTS: [(&str, Sort); 4] = [
+    ("relevancia", Sort::Relevance),
+    ("recientes", Sort::Newest),
+    ("descargas", Sort::MostDownloaded),
+    ("titulo", Sort::Title),
+];
+
+/// What the page was asked, read leniently: unknown parameters are ignored,
+/// bad values fall back to the defaults.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct PageParams {
+    pub q: String,
+    pub kind: Option<&'static str>,
+    /// (parameter, value), in the order given, without repeats.
+    pub filters: Vec<(&'static str, String)>,
+    pub sort: Option<&'static str>,
+    pub page: usize,
+}
+
+impl PageParams {
+    pub fn parse(pairs: &[(String, String)]) -> PageParams {
+        let mut p = PageParams {
+            page: 1,
+            ..PageParams::default()
+        };
+        for (k, v) in pairs {
+            let v = v.trim();
+            match k.as_str() {
+                "q" => p.q = v.chars().take(MAX_Q_CHARS).collect(),
+                "tipo" => {
+                    p.kind = KINDS
+                        .iter()
+                        .find(|(name, _)| *name == v)
+                        .map(|(name, _)| *name)
+                }
+                "orden" => {
+                    p.sort = SORTS
+                        .iter()
+                        .find(|(name, _)| *name == v)
+                        .map(|(name, _)| *name)
+                }
+                "pagina" => p.page = v.parse().ok().filter(|n| *n >= 1).unwrap_or(1),
+                other => {
+                    if let Some((param, _)) = FILTERS.iter().find(|(param, _)| *param == other) {
+                        let v: String = v.chars().take(200).collect();
+                        if !v.is_empty()
+                            && !p.filters.iter().any(|(k, x)| k == param && *x == v)
+                            && p.filters.len() < 20
+                        {
+                            p.filters.push((param, v));
+                        }
+                    }
+                }
+            }
+        }
+        // Past the deepest page the engine serves: its last page.
+        let max_page = MAX_WINDOW / PAGE_SIZE;
+        p.page = p.page.min(max_page);
+        p
+    }
+
+    fn sort(&self) -> Sort {
+        self.sort
+            .and_then(|s| SORTS.iter().find(|(name, _)| *name == s))
+            .map_or(Sort::Relevance, |(_, s)| *s)
+    }
+
+    /// The engine's query.
+    pub fn query(&self) -> SearchQuery {
+        let mut q = SearchQuery::new(self.q.clone())
+            .sort(self.sort())
+            .page((self.page - 1) * PAGE_SIZE, PAGE_SIZE)
+            .highlight(true);
+        for (param, value) in &self.filters {
+            q = q.filter(facet_key(param), value.clone());
+        }
+        if let Some(kind) = self.kind_key() {
+            q = q.kind(kind);
+        }
+        for (_, key) in FILTERS {
+            q = q.facet(key);
+        }
+        q.facet("type").facet_limit_to(FACET_VALUES)
+    }
+
+    fn kind_key(&self) -> Option<&'static str> {
+        self.kind
+            .and_then(|k| KINDS.iter().find(|(name, _)| *name == k))
+            .map(|(_, kind)| *kind)
+    }
+
+    /// The page's address with these parameters (`pagina` only when > 1).
+    pub fn href(&self) -> String {
+        let mut ser = url::form_urlencoded::Serializer::new(String::new());
+        if !self.q.is_empty() {
+            ser.append_pair("q", &self.q);
+        }
+        if let Some(k) = self.kind {
+            ser.append_pair("tipo", k);
+        }
+        for (param, value) in &self.filters {
+            ser.append_pair(param, value);
+        }
+        if let Some(s) = self.sort {
+            ser.append_pair("orden", s);
+        }
+        if self.page > 1 {
+            ser.append_pair("pagina", &self.page.to_string());
+        }
+        let qs = ser.finish();
+        if qs.is_empty() {
+            "/buscar".into()
+        } else {
+            format!("/buscar?{qs}")
+        }
+    }
+
+    /// The same search with a filter added or, if present, removed; back to page 1.
+    pub fn toggled(&self, param: &'static str, value: &str) -> PageParams {
+        let mut p = self.clone();
+        p.page = 1;
+        let before = p.filters.len();
+        p.filters.retain(|(k, v)| !(*k == param && v == value));
+        if p.filters.len() == before {
+            p.filters.push((param, value.to_string()));
+        }
+        p
+    }
+
+    fn with_kind(&self, kind: Option<&'static str>) -> PageParams {
+        PageParams {
+            kind,
+            page: 1,
+            ..self.clone()
+        }
+    }
+
+    fn with_sort(&self, sort: &'static str) -> PageParams {
+        PageParams {
+            sort: (sort != "relevancia").then_some(sort),
+            page: 1,
+            ..self.clone()
+        }
+    }
+
+    fn with_page(&self, page: usize) -> PageParams {
+        PageParams {
+            page,
+            ..self.clone()
+        }
+    }
+
+    fn is_empty(&self) -> bool {
+        is_blank(&self.q) && self.filters.is_empty()
+    }
+}
+
+/// Nothing searchable: no letter or digit.
+fn is_blank(q: &str) -> bool {
+    !q.chars().any(char::is_alphanumeric)
+}
+
+fn facet_key(param: &str) -> &'static str {
+    FILTERS
+        .iter()
+        .find(|(p, _)| *p == param)
+        .map_or("", |(_, key)| *key)
+}
+
+trait FacetLimit {
+    fn facet_limit_to(self, n: usize) -> Self;
+}
+
+impl FacetLimit for SearchQuery {
+    fn facet_limit_to(mut self, n: usize) -> Self {
+        self.facet_limit = n;
+        self
+    }
+}
+
+fn index(ctx: &Ctx) -> Result<&SearchIndex, Error> {
+    ctx.state
+        .service::<Arc<SearchIndex>>()
+        .map(|i| i.as_ref())
+        .ok_or_else(Error::unavailable)
+}
+
+fn unavailable(e: crate::SearchError) -> Error {
+    tracing::error!(error = %e, "search failed");
+    Error::user(StatusCode::SERVICE_UNAVAILABLE, "search-unavailable")
+}
+
+/// Labels of facet values, from the capabilities that own them.
+async fn labels(ctx: &Ctx, key: &str, values: &[String]) -> Result<HashMap<String, String>, Error> {
+    if key == "type" {
+        return Ok(values
+            .iter()
+            .map(|v| (v.clone(), ctx.t(&format!("search-kind-{v}"))))
+            .collect());
+    }
+    let mut out = HashMap::new();
+    for s in &ctx.state.search_sources {
+        out.extend(
+            s.facet_labels(&ctx.state.db, &ctx.state.i18n, ctx.locale, key, values)
+                .await?,
+        );
+    }
+    Ok(out)
+}
+
+#[derive(Serialize)]
+struct FacetValueView {
+    label: String,
+    count: u64,
+    href: String,
+    selected: bool,
+}
+
+#[derive(Serialize)]
+struct FacetView {
+    param: &'static str,
+    heading: String,
+    values: Vec<FacetValueView>,
+}
+
+#[derive(Serialize)]
+struct Chip {
+    heading: String,
+    label: String,
+    href: String,
+}
+
+#[derive(Serialize)]
+struct HitView {
+    url: String,
+    kind: String,
+    title_html: minijinja::Value,
+    snippet_html: minijinja::Value,
+}
+
+#[derive(Serialize)]
+struct Tab {
+    label: String,
+    count: Option<u64>,
+    href: String,
+    current: bool,
+}
+
+#[derive(Serialize)]
+struct SortLink {
+    label: String,
+    href: String,
+    current: bool,
+}
+
+async fn page(ctx: Ctx, Query(pairs): Query<Vec<(String, String)>>) -> Result<Response, Error> {
+    let params = PageParams::parse(&pairs);
+    let index = index(&ctx)?;
+    let found = index.search(&params.query()).await.map_err(unavailable)?;
+    // Tabs count every kind: when one is chosen, ask once more without it.
+    let kinds = if params.kind.is_some() {
+        let mut q = params.with_kind(None).query().page(0, 0);
+        q.facets = vec!["type".into()];
+        index.search(&q).await.map_err(unavailable)?
+    } else {
+        found.clone()
+    };
+    let view = render_model(&ctx, &params, &found, &kinds).await?;
+    let mut res = ctx.render("search/page.html", view)?;
+    if params.is_empty() {
+        res.headers_mut().insert(
+            header::CACHE_CONTROL,
+            header::HeaderValue::from_static("public, max-age=30"),
+        );
+    }
+    Ok(res)
+}
+
+async fn render_model(
+    ctx: &Ctx,
+    params: &PageParams,
+    found: &SearchResults,
+    kinds: &SearchResults,
+) -> Result<minijinja::Value, Error> {
+    let mut facets = vec![];
+    let mut chips = vec![];
+    for (param, key) in FILTERS {
+        let counted = found.facets.get(key).cloned().unwrap_or_default();
+        let chosen: Vec<&String> = params
+            .filters
+            .iter()
+            .filter(|(p, _)| *p == param)
+            .map(|(_, v)| v)
+            .collect();
+        let mut values: Vec<String> = counted.iter().map(|c| c.value.clone()).collect();
+        values.extend(chosen.iter().map(|v| (*v).clone()));
+        let names = labels(ctx, key, &values).await?;
+        let label = |v: &str| names.get(v).cloned().unwrap_or_else(|| v.to_string());
+        let heading = ctx.t(&format!("search-facet-{param}"));
+        for v in &chosen {
+            chips.push(Chip {
+                heading: heading.clone(),
+                label: label(v),
+                href: params.toggled(param, v).href(),
+            });
+        }
+        if counted.is_empty() {
+            continue;
+        }
+        facets.push(FacetView {
+            param,
+            heading,
+            values: counted
+                .iter()
+                .map(|c| FacetValueView {
+                    label: label(&c.value),
+                    count: c.count,
+                    href: params.toggled(param, &c.value).href(),
+                    selected: chosen.contains(&&c.value),
+                })
+                .collect(),
+        });
+    }
+    let type_counts: HashMap<&str, u64> = kinds
+        .facets
+        .get("type")
+        .map(|v| v.iter().map(|c| (c.value.as_str(), c.count)).collect())
+        .unwrap_or_default();
+    let mut tabs = vec![Tab {
+        label: ctx.t("search-kind-all"),
+        count: Some(kinds.total),
+        href: params.with_kind(None).href(),
+        current: params.kind.is_none(),
+    }];
+    for (name, kind) in KINDS {
+        tabs.push(Tab {
+            label: ctx.t(&format!("search-kind-{kind}")),
+            count: Some(type_counts.get(kind).copied().unwrap_or(0)),
+            href: params.with_kind(Some(name)).href(),
+            current: params.kind == Some(name),
+        });
+    }
+    let sorts: Vec<SortLink> = SORTS
+        .iter()
+        .map(|(name, _)| SortLink {
+            label: ctx.t(&format!("search-sort-{name}")),
+            href: params.with_sort(name).href(),
+            current: params.sort.unwrap_or("relevancia") == *name,
+        })
+        .collect();
+    let hits: Vec<HitView> = found
+        .hits
+        .iter()
+        .map(|h| HitView {
+            url: h.url.clone(),
+            kind: ctx.t(&format!("search-kind-{}", h.kind)),
+            title_html: minijinja::Value::from_safe_string(h.title_html.clone()),
+            snippet_html: minijinja::Value::from_safe_string(h.snippet_html.clone()),
+        })
+        .collect();
+    let total = found.total as usize;
+    let pages = total.div_ceil(PAGE_SIZE).clamp(1, MAX_WINDOW / PAGE_SIZE);
+    let did_you_mean = found.did_you_mean.as_ref().map(|text| {
+        (
+            text.clone(),
+            PageParams {
+                q: text.clone(),
+                page: 1,
+                ..params.clone()
+            }
+            .href(),
+        )
+    });
+    let first = (params.page - 1) * PAGE_SIZE + 1;
+    Ok(context! {
+        q => &params.q,
+        browsing => params.is_empty(),
+        total => total,
+        first => first.min(total),
+        last => (first + hits.len()).saturating_sub(1),
+        hits => hits,
+        facets => facets,
+        chips => chips,
+        tabs => tabs,
+        sorts => sorts,
+        kind => params.kind,
+        hidden => params.filters.iter().map(|(k, v)| (k.to_string(), v.clone())).chain(params.kind.map(|k| ("tipo".to_string(), k.to_string()))).chain(params.sort.map(|s| ("orden".to_string(), s.to_string()))).collect::<Vec<_>>(),
+        page => params.page,
+        pages => pages,
+        prev_href => (params.page > 1).then(|| params.with_page(params.page - 1).href()),
+        next_href => (params.page < pages).then(|| params.with_page(params.page + 1).href()),
+        did_you_mean => did_you_mean.as_ref().map(|(t, _)| t.clone()),
+        did_you_mean_href => did_you_mean.map(|(_, h)| h),
+        clear_filters_href => PageParams { q: params.q.clone(), page: 1, ..PageParams::default() }.href(),
+    })
+}
+
+#[derive(serde::Deserialize)]
+struct SuggestParams {
+    q: Option<String>,
+}
+
+/// `/buscar/sugerencias?q=presu`: completions and matching titles, as JSON.
+async fn suggestions(ctx: Ctx, Query(p): Query<SuggestParams>) -> Result<Response, Error> {
+    let q: String = p.q.unwrap_or_default().chars().take(MAX_Q_CHARS).collect();
+    let found = if is_blank(&q) {
+        vec![]
+    } else {
+        index(&ctx)?
+            .suggest(&q, SUGGESTIONS)
+            .await
+            .map_err(unavailable)?
+    };
+    let mut res = axum::Json(json!({ "q": q, "suggestions": found })).into_response();
+    res.headers_mut().insert(
+        header::CACHE_CONTROL,
+        header::HeaderValue::from_static("public, max-age=60"),
+    );
+    Ok(res)
+}
+
+// ------------------------------------------------------------- CKAN
+
+const HELP: &str = "/api/3/action/help_show?name=package_search";
+
+fn ckan_validation(e: &ParamError) -> Response {
+    let body = json!({
+        "help": HELP,
+        "success": false,
+        "error": { "__type": "Validation Error", "message": e.to_string() },
+    });
+    (StatusCode::CONFLICT, axum::Json(body)).into_response()
+}
+
+async fn package_search_get(
+    ctx: Ctx,
+    Query(pairs): Query<Vec<(String, String)>>,
+) -> Result<Response, Error> {
+    let parsed = ckan::parse_package_search(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())));
+    match parsed {
+        Ok(q) => package_search(&ctx, q).await,
+        Err(e) => Ok(ckan_validation(&e)),
+    }
+}
+
+async fn package_search_post(ctx: Ctx, body: axum::body::Bytes) -> Result<Response, Error> {
+    let value: J = if body.iter().all(u8::is_ascii_whitespace) {
+        json!({})
+    } else {
+        match serde_json::from_slice(&body) {
+            Ok(v) => v,
+            Err(_) => {
+                return Ok(ckan_validation(&ParamError::Fq(
+                    "el cuerpo de la petición no es JSON válido".into(),
+                )))
+            }
+        }
+    };
+    match ckan::parse_package_search_json(&value) {
+        Ok(q) => package_search(&ctx, q).await,
+        Err(e) => Ok(ckan_validation(&e)),
+    }
+}
+
+/// CKAN's answer. Each result carries what the index knows (id, name,
+/// title, url); the interoperability capability gives full package
+/// dictionaries.
+async fn package_search(ctx: &Ctx, query: SearchQuery) -> Result<Response, Error> {
+    let found = index(ctx)?.search(&query).await.map_err(unavailable)?;
+    let mut facets = Map::new();
+    let mut search_facets = Map::new();
+    for (key, counts) in &found.facets {
+        let field = ckan::ckan_field(key);
+        let values: Vec<String> = counts.iter().map(|c| c.value.clone()).collect();
+        let names = labels(ctx, key, &values).await?;
+        let mut plain = Map::new();
+        let mut items = vec![];
+        for c in counts {
+            plain.insert(c.value.clone(), J::from(c.count));
+            items.push(json!({
+                "name": c.value,
+                "display_name": names.get(&c.value).unwrap_or(&c.value),
+                "count": c.count,
+            }));
+        }
+        facets.insert(field.to_string(), J::Object(plain));
+        search_facets.insert(field.to_string(), json!({ "title": field, "items": items }));
+    }
+    let results: Vec<J> = found
+        .hits
+        .iter()
+        .map(|h| {
+            json!({
+                "id": h.id,
+                "name": h.url.rsplit('/').next().unwrap_or_default(),
+                "title": h.title,
+                "type": h.kind,
+                "url": format!("{}{}", ctx.state.config.public_url(), h.url),
+            })
+        })
+        .collect();
+    let body = json!({
+        "help": HELP,
+        "success": true,
+        "result": {
+            "count": found.total,
+            "sort": ckan_sort(query.sort),
+            "facets": facets,
+            "search_facets": search_facets,
+            "results": results,
+        },
+    });
+    Ok(axum::Json(body).into_response())
+}
+
+fn ckan_sort(s: Sort) -> &'static str {
+    match s {
+        Sort::Relevance => "score desc, metadata_modified desc",
+        Sort::Newest => "metadata_modified desc",
+        Sort::MostDownloaded => "downloads desc",
+        Sort::Title => "title_string asc",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn pairs(p: &[(&str, &str)]) -> Vec<(String, String)> {
+        p.iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect()
+    }
+
+    #[test]
+    fn parameters_are_read_leniently() {
+        let p = PageParams::parse(&pairs(&[
+            ("q", " presupuesto "),
+            ("tipo", "conjuntos"),
+            ("tema", "econ"),
+            ("tema", "econ"),
+            ("formato", "CSV"),
+            ("orden", "nada"),
+            ("pagina", "-3"),
+            ("desconocido", "x"),
+        ]));
+        assert_eq!(p.q, "presupuesto");
+        assert_eq!(p.kind, Some("conjuntos"));
+        assert_eq!(
+            p.filters,
+            vec![("tema", "econ".into()), ("formato", "CSV".into())]
+        );
+        assert_eq!(p.sort, None);
+        assert_eq!(p.page, 1);
+        let q = p.query();
+        assert_eq!(q.kinds, ["dataset"]);
+        assert!(q.filters.contains(&("theme".into(), "econ".into())));
+    }
+
+    #[test]
+    fn links_toggle_filters_and_go_back_to_the_first_page() {
+        let p = PageParams::parse(&pairs(&[("q", "obra pública"), ("pagina", "3")]));
+        let added = p.toggled("sujeto", "secretaria-de-finanzas");
+        assert_eq!(
+            added.href(),
+            "/buscar?q=obra+p%C3%BAblica&sujeto=secretaria-de-finanzas"
+        );
+        assert_eq!(
+            added.toggled("sujeto", "secretaria-de-finanzas").href(),
+            "/buscar?q=obra+p%C3%BAblica"
+        );
+        assert_eq!(
+            p.with_page(4).href(),
+            "/buscar?q=obra+p%C3%BAblica&pagina=4"
+        );
+    }
+
+    #[test]
+    fn hostile_parameters_are_bounded() {
+        let long = "a".repeat(10_000);
+        let p = PageParams::parse(&pairs(&[("q", &long), ("pagina", "99999999999999999999")]));
+        assert_eq!(p.q.chars().count(), MAX_Q_CHARS);
+        assert_eq!(p.page, 1, "a number too big to read is page 1");
+        let p = PageParams::parse(&pairs(&[("pagina", "100000")]));
+        assert_eq!(p.page, MAX_WINDOW / PAGE_SIZE);
+    }
+}
