@@ -117,6 +117,7 @@ impl Application {
         listener: tokio::net::TcpListener,
         shutdown: impl std::future::Future<Output = ()> + Send + 'static,
     ) -> anyhow::Result<()> {
+        self.platform.warm_up(&self.state).await;
         // Derived data catches up (an index missing or damaged at start is
         // rebuilt); not fatal: the periodic run will do it later.
         if let Err(e) = self.platform.queue_start_jobs(&self.state.jobs).await {

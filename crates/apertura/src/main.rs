@@ -88,6 +88,14 @@ enum Command {
     },
     /// Revisa la configuración y la conexión con la base de datos y el almacenamiento.
     CheckConfig,
+    /// Reconstruye el índice de búsqueda desde la base de datos (sin dejar de
+    /// buscar mientras tanto). Si un servidor en marcha tiene el índice, se
+    /// le pide a él que lo haga.
+    Reindex {
+        /// Sólo compara índice y base de datos y repara las diferencias.
+        #[arg(long)]
+        check: bool,
+    },
 }
 
 #[derive(Subcommand)]
@@ -398,6 +406,7 @@ async fn run(command: Command, config: Config) -> anyhow::Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::CheckConfig => check_config(&config).await,
+        Command::Reindex { check } => reindex(config, check).await,
         Command::Validate { .. } => Ok(ExitCode::from(2)), // handled in main
         Command::Load { file, into } => {
             let code = apertura::validate::load(&file, &into).await?;
@@ -464,4 +473,60 @@ async fn check_config(config: &Config) -> anyhow::Result<ExitCode> {
     } else {
         ExitCode::FAILURE
     })
+}
+
+/// `apertura reindex`: every public document read again (or, with `--check`,
+/// only the drift repaired), here or, when a running server holds the
+/// embedded index, by that server's workers.
+async fn reindex(config: Config, check: bool) -> anyhow::Result<ExitCode> {
+    use search::index::SearchIndex;
+    use search::sync::{Sync, CHECK, REBUILD};
+    let app = Application::open(config).await?;
+    let index = app
+        .state
+        .service::<std::sync::Arc<SearchIndex>>()
+        .context("la búsqueda no está instalada")?
+        .clone();
+    match index.engine().await {
+        Err(search::SearchError::Locked { .. }) => {
+            let kind = if check { CHECK } else { REBUILD };
+            let id = app
+                .state
+                .jobs
+                .enqueue(
+                    kernel::jobs::NewJob::new(kind, serde_json::json!({}))
+                        .dedup(format!("cli:{kind}")),
+                )
+                .await?;
+            println!(
+                "apertura: un servidor en marcha usa el índice; se le pidió {} (trabajo {id}, visible en /admin/trabajos)",
+                if check { "revisarlo" } else { "reconstruirlo" }
+            );
+            app.state.db.close().await;
+            return Ok(ExitCode::SUCCESS);
+        }
+        Err(e) => return Err(e).context("no se pudo abrir el índice de búsqueda"),
+        Ok(_) => {}
+    }
+    let sync = Sync {
+        db: app.state.db.clone(),
+        index: index.clone(),
+        sources: app.state.search_sources.clone(),
+    };
+    let started = std::time::Instant::now();
+    eprintln!(
+        "apertura: {} el índice de búsqueda ({})…",
+        if check { "revisando" } else { "reconstruyendo" },
+        index.backend()
+    );
+    let report = sync.sync(!check, None).await?;
+    app.state.db.close().await;
+    println!(
+        "apertura: {} documentos públicos; {} indexados y {} quitados del índice en {:.1} s",
+        report.total,
+        report.indexed,
+        report.removed,
+        started.elapsed().as_secs_f64()
+    );
+    Ok(ExitCode::SUCCESS)
 }

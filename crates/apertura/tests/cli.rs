@@ -750,3 +750,43 @@ fn validate_answers_with_its_exit_status() {
     assert_eq!(out.status.code(), Some(2));
     assert!(stderr_one_line(&out).contains("no parece una tabla"));
 }
+
+/// `apertura reindex` rebuilds the index from the database; while a server
+/// holds the embedded index, it asks that server's workers to do it.
+#[tokio::test]
+async fn reindex_rebuilds_here_or_asks_the_running_server() {
+    let s = Setup::new().await;
+    let mut server = s.serve(true);
+    wait_ready(&s.url("/readyz")).await;
+    let out = s.run(&["reindex"]);
+    let stdout = String::from_utf8_lossy(&out.stdout).to_string();
+    assert!(
+        out.status.success(),
+        "{stdout} {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    if s.is_postgres() {
+        // Shared index: done here, beside the server.
+        assert!(stdout.contains("documentos públicos"), "{stdout}");
+    } else {
+        assert!(stdout.contains("se le pidió reconstruirlo"), "{stdout}");
+    }
+    server.kill().unwrap();
+    server.wait().unwrap();
+    let out = s.run(&["reindex"]);
+    let stdout = String::from_utf8_lossy(&out.stdout).to_string();
+    assert!(out.status.success(), "{stdout}");
+    let total: u64 = stdout
+        .split_whitespace()
+        .nth(1)
+        .and_then(|n| n.parse().ok())
+        .unwrap_or_else(|| panic!("{stdout}"));
+    assert!(total >= 10, "{stdout}");
+    assert!(
+        stdout.contains(&format!("{total} indexados y 0 quitados")),
+        "{stdout}"
+    );
+    let out = s.run(&["reindex", "--check"]);
+    let stdout = String::from_utf8_lossy(&out.stdout).to_string();
+    assert!(stdout.contains("0 indexados y 0 quitados"), "{stdout}");
+}

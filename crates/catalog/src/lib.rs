@@ -58,6 +58,17 @@ pub fn capability() -> Capability {
         // Every version's bytes are kept forever.
         file_refs: vec!["SELECT sha256 FROM resource_versions"],
         seeds: Some(std::sync::Arc::new(seeds::CatalogSeeds)),
+        jobs: |state| {
+            vec![std::sync::Arc::new(search::BodyDatasets {
+                db: state.db.clone(),
+                events: state.events.clone(),
+                jobs: state.jobs.clone(),
+            })]
+        },
+        subscriptions: vec![kernel::events::Subscription {
+            event: kernel::events::BODY_CHANGED,
+            job: search::BODY_DATASETS,
+        }],
         search_sources: vec![
             std::sync::Arc::new(search::Datasets),
             std::sync::Arc::new(search::Resources),

@@ -221,7 +221,7 @@ struct ResourceFacts {
 
 const RESOURCE_SELECT: &str = "SELECT r.id, r.dataset_id, r.slug, r.name, r.description, r.kind, r.url, r.updated_at, \
      (SELECT v.format FROM resource_versions v WHERE v.resource_id = r.id ORDER BY v.number DESC LIMIT 1) AS format, \
-     (SELECT COALESCE(SUM(c.count), 0) FROM resource_downloads c JOIN resource_versions v ON v.id = c.version_id \
+     (SELECT CAST(COALESCE(SUM(c.count), 0) AS BIGINT) FROM resource_downloads c JOIN resource_versions v ON v.id = c.version_id \
         WHERE v.resource_id = r.id) AS downloads \
      FROM resources r WHERE r.deleted_at IS NULL";
 
@@ -477,6 +477,53 @@ impl SearchSource for Resources {
         .fetch_all(db.pool())
         .await?;
         Ok(ids.into_iter().map(|i| i.to_string()).collect())
+    }
+}
+
+/// The job that follows a body's change: its datasets and their resources
+/// are indexed again (they show its name and carry its facets).
+pub const BODY_DATASETS: &str = "catalog.body_datasets";
+
+pub struct BodyDatasets {
+    pub db: Db,
+    pub events: kernel::events::Events,
+    pub jobs: kernel::jobs::JobQueue,
+}
+
+#[async_trait::async_trait]
+impl kernel::jobs::JobHandler for BodyDatasets {
+    fn kind(&self) -> &'static str {
+        BODY_DATASETS
+    }
+    async fn run(&self, ctx: &kernel::jobs::JobContext) -> Result<(), kernel::jobs::JobError> {
+        let retry = |e: sqlx::Error| kernel::jobs::JobError::Retry(e.to_string());
+        let Some(body_id) = ctx.payload()["body_id"].as_i64() else {
+            return Err(kernel::jobs::JobError::Permanent(
+                "el trabajo no dice qué sujeto obligado cambió".into(),
+            ));
+        };
+        let rows: Vec<(i64, i64)> = sqlx::query_as(
+            "SELECT d.id, r.id FROM datasets d JOIN resources r ON r.dataset_id = d.id WHERE d.body_id = $1 \
+             UNION ALL SELECT d.id, 0 FROM datasets d WHERE d.body_id = $1",
+        )
+        .bind(body_id)
+        .fetch_all(self.db.pool())
+        .await
+        .map_err(retry)?;
+        let mut tx = self.db.begin().await.map_err(retry)?;
+        for (dataset, resource) in rows {
+            announce(
+                &mut tx,
+                &self.events,
+                &self.jobs,
+                dataset,
+                (resource != 0).then_some(resource),
+            )
+            .await
+            .map_err(retry)?;
+        }
+        tx.commit().await.map_err(retry)?;
+        Ok(())
     }
 }
 

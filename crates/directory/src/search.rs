@@ -13,13 +13,24 @@ pub const BODY: &str = "body";
 /// Ids per query when many documents are read at once.
 const CHUNK: usize = 500;
 
-/// Announces a change of a body to the search index, in the caller's transaction.
+/// Announces a change of a body, in the caller's transaction.
 pub async fn changed(
     conn: &mut AnyConnection,
     state: &kernel::web::Shared,
     body_id: i64,
 ) -> Result<(), sqlx::Error> {
-    kernel::search::changed(conn, &state.events, &state.jobs, BODY, body_id).await
+    kernel::search::changed(conn, &state.events, &state.jobs, BODY, body_id).await?;
+    // What others show of the body (the catalog's datasets) follows.
+    state
+        .events
+        .emit(
+            conn,
+            &state.jobs,
+            kernel::events::BODY_CHANGED,
+            &body_id.to_string(),
+            serde_json::json!({ "body_id": body_id }),
+        )
+        .await
 }
 
 /// Public bodies.

@@ -101,7 +101,14 @@ pub struct Capability {
     /// Jobs queued whenever a process starts serving (once per kind however
     /// many processes start): checks that bring derived data up to date.
     pub at_start: Vec<&'static str>,
+    /// Work done once when a process starts serving, before it answers
+    /// (opening what must be held from the start, e.g. the embedded search
+    /// index). Failures are the capability's to log.
+    pub warm_up: Option<fn(AppState) -> WarmUp>,
 }
+
+/// What [`Capability::warm_up`] returns.
+pub type WarmUp = std::pin::Pin<Box<dyn std::future::Future<Output = ()> + Send>>;
 
 /// A capability's long-lived object, looked up by type.
 pub type Service = Arc<dyn std::any::Any + Send + Sync>;
@@ -136,6 +143,7 @@ impl Capability {
             services: |_| Ok(vec![]),
             search_sources: vec![],
             at_start: vec![],
+            warm_up: None,
         }
     }
 }
@@ -259,6 +267,13 @@ impl Platform {
             .await?;
         }
         Ok(())
+    }
+
+    /// Runs every capability's warm-up.
+    pub async fn warm_up(&self, state: &AppState) {
+        for f in self.capabilities.iter().filter_map(|c| c.warm_up) {
+            f(state.clone()).await;
+        }
     }
 
     /// Every capability's subscriptions to events.

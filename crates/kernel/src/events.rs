@@ -17,6 +17,9 @@ pub const RESOURCE_VERSION_CREATED: &str = "catalog.resource_version_created";
 /// unpublished, deleted or restored. Payload: `{"kind", "id"}` (see
 /// [`crate::search::changed`]).
 pub const DOCUMENT_CHANGED: &str = "search.document_changed";
+/// A public body was created or edited (its name, kind or municipality may
+/// have changed, and with them what its datasets show). Payload: `{"body_id"}`.
+pub const BODY_CHANGED: &str = "directory.body_changed";
 
 /// "When `event` happens, run job `job` with the event's payload."
 #[derive(Debug, Clone, Copy)]

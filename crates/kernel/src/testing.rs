@@ -92,9 +92,23 @@ async fn fresh_schema(base: &str) -> String {
                 .await;
         }
     }
+    // Extensions belong to the database, not to a schema: keep the ones the
+    // platform uses (the search engine's) in `public`, seen from every
+    // test's schema as they are in an installation (where all is `public`).
+    // Errors are ignored: another test may be doing the same at this moment.
+    for ext in ["unaccent", "pg_trgm"] {
+        let _ = sqlx::query(&format!(
+            "CREATE EXTENSION IF NOT EXISTS {ext} SCHEMA public"
+        ))
+        .execute(&mut conn)
+        .await;
+        let _ = sqlx::query(&format!("ALTER EXTENSION {ext} SET SCHEMA public"))
+            .execute(&mut conn)
+            .await;
+    }
     let _ = conn.close().await;
     let sep = if base.contains('?') { '&' } else { '?' };
-    format!("{base}{sep}options=-c%20search_path%3D{schema}")
+    format!("{base}{sep}options=-c%20search_path%3D{schema},public")
 }
 
 /// The storage URL for one test: a directory under `dir`, or, when

@@ -98,6 +98,17 @@ pub fn capability() -> Capability {
             every: CHECK_EVERY,
         }],
         at_start: vec![sync::CHECK],
+        // A serving process holds the embedded index from the start (so that
+        // `apertura reindex` run beside it hands the work to it).
+        warm_up: Some(|state| {
+            Box::pin(async move {
+                if let Some(index) = state.service::<Arc<index::SearchIndex>>() {
+                    if let Err(e) = index.engine().await {
+                        tracing::warn!(error = %e, "search index not available at start");
+                    }
+                }
+            })
+        }),
         ..Capability::new("search")
     }
 }

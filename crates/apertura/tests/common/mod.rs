@@ -12,8 +12,9 @@ pub struct TestApp {
     pub app_state: kernel::web::AppState,
     pub config: Config,
     pub client: reqwest::Client,
-    _dir: tempfile::TempDir,
+    _dir: Option<tempfile::TempDir>,
     shutdown: Option<tokio::sync::oneshot::Sender<()>>,
+    task: Option<tokio::task::JoinHandle<()>>,
 }
 
 impl TestApp {
@@ -71,6 +72,24 @@ pub async fn spawn_app_with(demo: bool) -> TestApp {
         public_url: Some(format!("http://{addr}")),
         ..config
     };
+    start(config, dir, listener, demo).await
+}
+
+/// Starts the application again on what a stopped one left (see [`TestApp::stop`]).
+pub async fn restart(config: Config, dir: tempfile::TempDir) -> TestApp {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    start(config, dir, listener, false).await
+}
+
+async fn start(
+    config: Config,
+    dir: tempfile::TempDir,
+    listener: tokio::net::TcpListener,
+    demo: bool,
+) -> TestApp {
+    let addr = listener.local_addr().expect("addr");
     let app = Application::open(config.clone())
         .await
         .expect("application");
@@ -80,9 +99,14 @@ pub async fn spawn_app_with(demo: bool) -> TestApp {
             .await
             .expect("demo data");
     }
+    // What `serve` queues at start, queued now so that `settle` waits for it.
+    app.platform
+        .queue_start_jobs(&app.state.jobs)
+        .await
+        .expect("start-up jobs");
     let state = app.state.clone();
     let (tx, rx) = tokio::sync::oneshot::channel::<()>();
-    tokio::spawn(async move {
+    let task = tokio::spawn(async move {
         let _ = app
             .serve(listener, async move {
                 let _ = rx.await;
@@ -97,8 +121,23 @@ pub async fn spawn_app_with(demo: bool) -> TestApp {
             .redirect(reqwest::redirect::Policy::none())
             .build()
             .expect("client"),
-        _dir: dir,
+        _dir: Some(dir),
         shutdown: Some(tx),
+        task: Some(task),
+    }
+}
+
+impl TestApp {
+    /// Stops the server and its workers and lets go of everything it held
+    /// (the database, the search index); returns the data directory.
+    pub async fn stop(mut self) -> tempfile::TempDir {
+        if let Some(tx) = self.shutdown.take() {
+            let _ = tx.send(());
+        }
+        if let Some(task) = self.task.take() {
+            let _ = task.await;
+        }
+        self._dir.take().expect("data directory")
     }
 }
 
