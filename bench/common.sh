@@ -73,9 +73,13 @@ ensure_wrk() {
 # compile, then copies the binary to $DATA_DIR so that a rebuild by someone
 # else in the middle of the benchmark does not change what is measured.
 # Sets APERTURA_BIN. With NO_BUILD=1, uses target/release/apertura as it is;
-# with APERTURA_BIN already set (e.g. another build), uses that binary.
+# with APERTURA_BIN already set (e.g. another build), uses that binary. Honours
+# CARGO_TARGET_DIR (relative to the repository, as cargo reads it there), so a
+# separate target dir does not wait on someone else's build lock.
 build_apertura() {
-  local built="$REPO_DIR/target/release/apertura"
+  local target="${CARGO_TARGET_DIR:-target}"
+  [[ "$target" == /* ]] || target="$REPO_DIR/$target"
+  local built="$target/release/apertura"
   if [[ -n "${APERTURA_BIN:-}" ]]; then
     [[ -x "$APERTURA_BIN" ]] || die "APERTURA_BIN=$APERTURA_BIN is not an executable"
     log "Using APERTURA_BIN=$APERTURA_BIN ($("$APERTURA_BIN" --version))"
