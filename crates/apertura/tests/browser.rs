@@ -35,8 +35,11 @@ const WAIT: Duration = Duration::from_secs(10);
 
 /// The pages axe checks at desktop width (the language switch goes last: it
 /// leaves a cookie behind).
-const AXE_PAGES: [&str; 13] = [
+const AXE_PAGES: [&str; 16] = [
     "/",
+    "/buscar",
+    "/buscar?q=zacazonpan&sujeto=ayuntamiento-de-zacazonapan",
+    "/buscar?q=xilofonoqwerty&tema=econ",
     "/municipios",
     "/sujetos-obligados",
     "/sujetos-obligados/ayuntamiento-de-zacazonapan",
@@ -158,6 +161,57 @@ async fn inicio_y_municipios_se_muestran() {
 
 #[tokio::test]
 #[ignore = "navegador: lo ejecuta .ci/run (Chromium + ChromeDriver)"]
+async fn busqueda_desde_cualquier_pagina_con_filtros_y_sugerencias() {
+    with_browser(|page| async move {
+        // The box in the header of any page, as typed on a phone: no accents.
+        page.resize(PHONE).await;
+        page.open("/municipios").await;
+        page.fill("#caja-busqueda", "obras publicas").await;
+        page.click("form.site-search button[type=submit]").await;
+        page.wait_for_path("/buscar").await;
+        let mut found = vec![];
+        for a in page.find_all("ol.hits li h2 a").await {
+            found.push(a.text().await.expect("hit title"));
+        }
+        assert!(
+            found.iter().any(|t| t.contains("Obra pública de Zacazonapan")),
+            "{found:?}"
+        );
+        let overflow = page.js(OVERFLOW_JS).await;
+        assert!(
+            overflow["scroll"].as_f64().unwrap_or(0.0) <= overflow["inner"].as_f64().unwrap_or(0.0) + 1.0,
+            "/buscar scrolls sideways on a phone: {}",
+            overflow["wide"]
+        );
+        assert_eq!(page.axe("/buscar (teléfono)").await, "");
+        // A facet is a link: it narrows, and a chip undoes it.
+        page.resize(DESKTOP).await;
+        page.click("#faceta-formato + ul a").await;
+        page.wait_for_js(
+            "return document.readyState === 'complete' && location.search.includes('formato=');",
+            "the format filter",
+        )
+        .await;
+        assert_eq!(page.find_all("ul.chips li").await.len(), 2, "one chip and 'remove all'");
+        page.click("ul.chips li a").await;
+        page.wait_for_js(
+            "return document.readyState === 'complete' && !location.search.includes('formato=');",
+            "the filter removed",
+        )
+        .await;
+        // With JavaScript, the box suggests as one types.
+        page.fill("#buscar-q", "zacaz").await;
+        page.wait_for_js(
+            "return [...document.querySelectorAll('#buscar-q-sugerencias option')].some(o => o.value === 'zacazonapan');",
+            "suggestions in the datalist",
+        )
+        .await;
+    })
+    .await;
+}
+
+#[tokio::test]
+#[ignore = "navegador: lo ejecuta .ci/run (Chromium + ChromeDriver)"]
 async fn teclado_alcanza_todos_los_enlaces() {
     with_browser(|page| async move {
         for path in ["/", "/municipios"] {
@@ -240,7 +294,11 @@ async fn capturas_de_pantalla() {
         let dir = workspace_root().join("target").join("screenshots");
         std::fs::create_dir_all(&dir).unwrap_or_else(|e| panic!("create {}: {e}", dir.display()));
         for (size, device) in [(DESKTOP, "escritorio"), (PHONE, "movil")] {
-            for (path, name) in [("/", "inicio"), ("/municipios", "municipios")] {
+            for (path, name) in [
+                ("/", "inicio"),
+                ("/municipios", "municipios"),
+                ("/buscar?q=obras+publicas", "busqueda"),
+            ] {
                 page.resize(size).await;
                 page.open(path).await;
                 // Grow the window to the whole page so the picture shows it
@@ -504,7 +562,8 @@ async fn registro_confirmacion_invitacion_y_salida() {
             .await
             .contains("Ayuntamiento de Zacazonapan"));
         // Sign out from the header.
-        page.click("header form button[type=submit]").await;
+        page.click("header form[action='/salir'] button[type=submit]")
+            .await;
         page.wait_for_path("/entrar").await;
         assert!(page.text("main").await.contains("Salió de su cuenta"));
         // The browser's session is over: the account page asks to sign in.
@@ -751,6 +810,8 @@ where
         )
     });
     let app = common::spawn_app().await;
+    // The demo indexed, so that searches find it.
+    app.settle().await;
     let mut driver = ChromeDriver::start().await;
     let profile = tempfile::tempdir().expect("profile dir");
     let client = driver.session(profile.path()).await;

@@ -116,3 +116,5 @@ catalog-schema-replaced-by-hand = Saving the dictionary by hand removes the uplo
 catalog-schema-error-empty = Choose a file or paste the schema's JSON.
 catalog-schema-error-utf8 = The schema file must be UTF-8.
 catalog-schema-error-read = What you sent could not be read; please try again.
+catalog-search-label = Search the catalogue (filter by theme, format, public body or year on the results page)
+catalog-search-button = Search

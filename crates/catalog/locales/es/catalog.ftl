@@ -116,3 +116,5 @@ catalog-schema-replaced-by-hand = Al guardar el diccionario a mano, el Table Sch
 catalog-schema-error-empty = Elija un archivo o pegue el JSON del esquema.
 catalog-schema-error-utf8 = El archivo del esquema debe estar en UTF-8.
 catalog-schema-error-read = No se pudo leer lo que envió; intente de nuevo.
+catalog-search-label = Buscar en el catálogo (por tema, formato, sujeto obligado o año en la página de resultados)
+catalog-search-button = Buscar
