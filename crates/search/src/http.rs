@@ -9,6 +9,7 @@ use axum::extract::Query;
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use kernel::authz::{Action, Rule};
+use kernel::i18n::Locale;
 use kernel::web::{Ctx, Routes};
 use kernel::Error;
 use minijinja::context;
@@ -253,6 +254,69 @@ fn unavailable(e: crate::SearchError) -> Error {
     Error::user(StatusCode::SERVICE_UNAVAILABLE, "search-unavailable")
 }
 
+/// Labels of facet values already looked up, per process: a page shows
+/// dozens and they seldom change (a body renamed shows its new name after
+/// `LABELS_TTL` at most).
+pub struct LabelCache {
+    inner: std::sync::Mutex<(std::time::Instant, LabelMap)>,
+}
+
+type LabelMap = HashMap<(Locale, String, String), String>;
+
+const LABELS_TTL: std::time::Duration = std::time::Duration::from_secs(60);
+/// Labels kept at most (the cache starts over when full).
+const MAX_LABELS: usize = 50_000;
+
+impl LabelCache {
+    pub fn new() -> LabelCache {
+        LabelCache {
+            inner: std::sync::Mutex::new((std::time::Instant::now(), HashMap::new())),
+        }
+    }
+
+    /// The labels known, and the values still to look up.
+    fn get(
+        &self,
+        locale: Locale,
+        key: &str,
+        values: &[String],
+    ) -> (HashMap<String, String>, Vec<String>) {
+        let mut found = HashMap::new();
+        let mut missing = vec![];
+        let Ok(mut c) = self.inner.lock() else {
+            return (found, values.to_vec());
+        };
+        if c.0.elapsed() > LABELS_TTL || c.1.len() > MAX_LABELS {
+            *c = (std::time::Instant::now(), HashMap::new());
+        }
+        for v in values {
+            match c.1.get(&(locale, key.to_string(), v.clone())) {
+                Some(l) => {
+                    found.insert(v.clone(), l.clone());
+                }
+                None => missing.push(v.clone()),
+            }
+        }
+        (found, missing)
+    }
+
+    fn put(&self, locale: Locale, key: &str, labels: &HashMap<String, String>, asked: &[String]) {
+        if let Ok(mut c) = self.inner.lock() {
+            for v in asked {
+                // A value without a label reads as itself: remembered too.
+                let l = labels.get(v).cloned().unwrap_or_else(|| v.clone());
+                c.1.insert((locale, key.to_string(), v.clone()), l);
+            }
+        }
+    }
+}
+
+impl Default for LabelCache {
+    fn default() -> Self {
+        LabelCache::new()
+    }
+}
+
 /// Labels of facet values, from the capabilities that own them.
 async fn labels(ctx: &Ctx, key: &str, values: &[String]) -> Result<HashMap<String, String>, Error> {
     if key == "type" {
@@ -261,13 +325,25 @@ async fn labels(ctx: &Ctx, key: &str, values: &[String]) -> Result<HashMap<Strin
             .map(|v| (v.clone(), ctx.t(&format!("search-kind-{v}"))))
             .collect());
     }
-    let mut out = HashMap::new();
+    let cache = ctx.state.service::<LabelCache>();
+    let (mut out, missing) = match cache {
+        Some(c) => c.get(ctx.locale, key, values),
+        None => (HashMap::new(), values.to_vec()),
+    };
+    if missing.is_empty() {
+        return Ok(out);
+    }
+    let mut fresh = HashMap::new();
     for s in &ctx.state.search_sources {
-        out.extend(
-            s.facet_labels(&ctx.state.db, &ctx.state.i18n, ctx.locale, key, values)
+        fresh.extend(
+            s.facet_labels(&ctx.state.db, &ctx.state.i18n, ctx.locale, key, &missing)
                 .await?,
         );
     }
+    if let Some(c) = cache {
+        c.put(ctx.locale, key, &fresh, &missing);
+    }
+    out.extend(fresh);
     Ok(out)
 }
 

@@ -64,9 +64,10 @@ pub fn capability() -> Capability {
         }],
         routes: http::routes,
         services: |config| {
-            Ok(vec![Arc::new(Arc::new(index::SearchIndex::for_config(
-                config,
-            )?))])
+            Ok(vec![
+                Arc::new(Arc::new(index::SearchIndex::for_config(config)?)),
+                Arc::new(http::LabelCache::new()),
+            ])
         },
         jobs: |state| {
             let Some(index) = state.service::<Arc<index::SearchIndex>>() else {
