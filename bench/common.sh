@@ -143,3 +143,14 @@ machine_description() {
 }
 
 human_size() { numfmt --to=iec --suffix=B "$(stat -c %s "$1")"; }
+
+# Starts Datasette on DB (a free port, facet suggestions off), logging to
+# LOG; sets DS (its URL) and DS_PID. The caller waits for it (wait_http).
+start_datasette() {  # DB LOG
+  DS_PORT="$(free_port)"
+  DS="http://127.0.0.1:$DS_PORT"
+  log "Starting Datasette on $DS"
+  "$VENV/bin/datasette" serve "$1" -h 127.0.0.1 -p "$DS_PORT" \
+    --setting suggest_facets off --setting facet_time_limit_ms 1 >"$2" 2>&1 &
+  DS_PID=$!
+}

@@ -167,12 +167,7 @@ fi
 DS_PREP="$(cat "$DS_STAMP")"
 log "Datasette database: $DS_PREP"
 
-DS_PORT="$(free_port)"
-DS="http://127.0.0.1:$DS_PORT"
-log "Starting Datasette on $DS"
-"$VENV/bin/datasette" serve "$DS_DB" -h 127.0.0.1 -p "$DS_PORT" \
-  --setting suggest_facets off --setting facet_time_limit_ms 1 >"$LOG_DIR/datasette.log" 2>&1 &
-DS_PID=$!
+start_datasette "$DS_DB" "$LOG_DIR/datasette.log"
 wait_http "$DS/bench.json" "$DS_PID" datasette
 
 # --- 3. Same answers? ------------------------------------------------------------------

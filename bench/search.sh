@@ -142,12 +142,7 @@ if [[ "$REINDEX_MODE" == reindex ]]; then
 fi
 
 # --- 3. Servers -------------------------------------------------------------------------
-DS_PORT="$(free_port)"
-DS="http://127.0.0.1:$DS_PORT"
-log "Starting Datasette on $DS"
-"$VENV/bin/datasette" serve "$DS_DB" -h 127.0.0.1 -p "$DS_PORT" \
-  --setting suggest_facets off --setting facet_time_limit_ms 1 >"$LOG_DIR/datasette.log" 2>&1 &
-DS_PID=$!
+start_datasette "$DS_DB" "$LOG_DIR/datasette.log"
 wait_http "$DS/catalogo/datasets.json?_size=1" "$DS_PID" datasette "$LOG_DIR/datasette.log"
 curl -fsS "$DS/catalogo.json" | python3 -c 'import json, sys
 t = [t for t in json.load(sys.stdin)["tables"] if t["name"] == "datasets"]

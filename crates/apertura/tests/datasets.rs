@@ -19,23 +19,14 @@ async fn body_id(app: &common::TestApp, slug: &str) -> i64 {
 
 /// Adds a link resource directly (uploads are tested in resources.rs).
 async fn add_link(app: &common::TestApp, slug: &str) {
-    let d = catalog::store::dataset_by_slug(&app.app_state.db, slug)
-        .await
-        .unwrap()
-        .unwrap();
-    let mut tx = app.app_state.db.begin().await.unwrap();
-    catalog::store::create_resource(
-        &mut tx,
-        &kernel::authz::Actor::system(),
-        d.id,
+    common::add_link(
+        app,
+        slug,
         "portal",
         "Portal",
-        "",
-        Some("https://example.org/datos.csv"),
+        "https://example.org/datos.csv",
     )
-    .await
-    .unwrap();
-    tx.commit().await.unwrap();
+    .await;
 }
 
 #[tokio::test]

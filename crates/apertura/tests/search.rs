@@ -166,23 +166,14 @@ async fn publishing_editing_and_unpublishing_reach_the_index() {
     assert_eq!(v["result"]["count"], 0, "a draft is not found: {v}");
 
     // Published: found, with its facets.
-    let d = catalog::store::dataset_by_slug(&app.app_state.db, "recoleccion-de-residuos-solidos")
-        .await
-        .unwrap()
-        .unwrap();
-    let mut tx = app.app_state.db.begin().await.unwrap();
-    catalog::store::create_resource(
-        &mut tx,
-        &kernel::authz::Actor::system(),
-        d.id,
+    common::add_link(
+        &app,
+        "recoleccion-de-residuos-solidos",
         "toneladas",
         "Toneladas por colonia",
-        "",
-        Some("https://example.org/toneladas.csv"),
+        "https://example.org/toneladas.csv",
     )
-    .await
-    .unwrap();
-    tx.commit().await.unwrap();
+    .await;
     let r = app
         .post_form(&admin, page, &format!("{page}/publicar"), &[])
         .await;
@@ -371,6 +362,14 @@ async fn package_search_takes_what_ckan_clients_send() {
         .await
         .unwrap();
     assert_eq!(r.status(), 409);
+    let v: Value = r.json().await.unwrap();
+    assert!(
+        v["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("no es JSON válido"),
+        "{v}"
+    );
 }
 
 #[tokio::test]
@@ -398,6 +397,11 @@ async fn autocomplete_completes_words_and_titles() {
         .await
         .unwrap();
     assert_eq!(v["suggestions"], serde_json::json!([]));
+    // A repeated parameter is no reason to refuse: the last one counts.
+    let r = app.get("/buscar/sugerencias?q=nada&q=zacaz&otro=1").await;
+    assert_eq!(r.status(), 200);
+    let v: Value = r.json().await.unwrap();
+    assert_eq!(v["q"], "zacaz", "{v}");
 }
 
 #[tokio::test]

@@ -11,14 +11,13 @@ use sqlx::Row;
 
 use crate::domain::markdown::plain_text;
 use crate::domain::vocab::{Licence, Theme};
+use crate::store::split;
 
 pub const DATASET: &str = "dataset";
 pub const RESOURCE: &str = "resource";
 
 /// Characters of a description that are indexed.
 const DESCRIPTION_CHARS: usize = 20_000;
-/// Ids per query when many documents are read at once.
-const CHUNK: usize = 500;
 /// Years of a temporal coverage counted one by one (a longer span counts its
 /// first and last years only).
 const MAX_YEARS: i32 = 30;
@@ -147,59 +146,40 @@ pub fn years(start: Option<&str>, end: Option<&str>, published: Option<&str>) ->
     }
 }
 
-fn split(s: &str) -> Vec<String> {
-    s.split(',')
-        .map(str::trim)
-        .filter(|x| !x.is_empty())
-        .map(str::to_string)
-        .collect()
-}
-
-async fn dataset_facts(
-    db: &Db,
-    ids: &[i64],
-    public_only: bool,
-) -> Result<HashMap<i64, DatasetFacts>, sqlx::Error> {
+/// Public datasets of these ids, with what their documents share.
+async fn dataset_facts(db: &Db, ids: &[i64]) -> Result<HashMap<i64, DatasetFacts>, sqlx::Error> {
+    let rows = db
+        .fetch_all_in(ids, |list| {
+            format!(
+                "SELECT d.id, d.slug, d.title, d.description, d.keywords, d.themes, d.licence, \
+                 d.temporal_start, d.temporal_end, d.spatial, d.published_at, d.updated_at, \
+                 b.slug AS body_slug, b.name AS body_name, b.kind AS body_kind, b.municipality \
+                 FROM datasets d JOIN bodies b ON b.id = d.body_id \
+                 WHERE d.id IN ({list}) AND {PUBLIC}"
+            )
+        })
+        .await?;
     let mut out = HashMap::new();
-    for chunk in ids.chunks(CHUNK) {
-        let sql = format!(
-            "SELECT d.id, d.slug, d.title, d.description, d.keywords, d.themes, d.licence, \
-             d.temporal_start, d.temporal_end, d.spatial, d.published_at, d.updated_at, \
-             b.slug AS body_slug, b.name AS body_name, b.kind AS body_kind, b.municipality \
-             FROM datasets d JOIN bodies b ON b.id = d.body_id \
-             WHERE d.id IN ({}){}",
-            Db::placeholders(1, chunk.len()),
-            if public_only {
-                format!(" AND {PUBLIC}")
-            } else {
-                String::new()
-            }
-        );
-        let mut q = sqlx::query(&sql);
-        for id in chunk {
-            q = q.bind(*id);
-        }
-        for r in q.fetch_all(db.pool()).await? {
-            let f = DatasetFacts {
-                id: r.try_get("id")?,
-                slug: r.try_get("slug")?,
-                title: r.try_get("title")?,
-                description: r.try_get("description")?,
-                keywords: split(&r.try_get::<String, _>("keywords")?),
-                themes: split(&r.try_get::<String, _>("themes")?),
-                licence: r.try_get("licence")?,
-                temporal_start: r.try_get("temporal_start")?,
-                temporal_end: r.try_get("temporal_end")?,
-                spatial: r.try_get("spatial")?,
-                published_at: r.try_get("published_at")?,
-                updated_at: r.try_get("updated_at")?,
-                body_slug: r.try_get("body_slug")?,
-                body_name: r.try_get("body_name")?,
-                body_kind: r.try_get("body_kind")?,
-                body_municipality: r.try_get("municipality")?,
-            };
-            out.insert(f.id, f);
-        }
+    for r in rows {
+        let f = DatasetFacts {
+            id: r.try_get("id")?,
+            slug: r.try_get("slug")?,
+            title: r.try_get("title")?,
+            description: r.try_get("description")?,
+            keywords: split(&r.try_get::<String, _>("keywords")?),
+            themes: split(&r.try_get::<String, _>("themes")?),
+            licence: r.try_get("licence")?,
+            temporal_start: r.try_get("temporal_start")?,
+            temporal_end: r.try_get("temporal_end")?,
+            spatial: r.try_get("spatial")?,
+            published_at: r.try_get("published_at")?,
+            updated_at: r.try_get("updated_at")?,
+            body_slug: r.try_get("body_slug")?,
+            body_name: r.try_get("body_name")?,
+            body_kind: r.try_get("body_kind")?,
+            body_municipality: r.try_get("municipality")?,
+        };
+        out.insert(f.id, f);
     }
     Ok(out)
 }
@@ -266,40 +246,32 @@ async fn resources_where(
     column: &str,
     ids: &[i64],
 ) -> Result<Vec<ResourceFacts>, sqlx::Error> {
-    let mut out = vec![];
-    for chunk in ids.chunks(CHUNK) {
-        let sql = format!(
-            "{RESOURCE_SELECT} AND r.{column} IN ({}) ORDER BY r.dataset_id, r.position, r.id",
-            Db::placeholders(1, chunk.len())
-        );
-        let mut q = sqlx::query(&sql);
-        for id in chunk {
-            q = q.bind(*id);
-        }
-        for r in q.fetch_all(db.pool()).await? {
-            out.push(resource_facts(&r)?);
-        }
-    }
+    let mut out = db
+        .fetch_all_in(ids, |list| {
+            format!("{RESOURCE_SELECT} AND r.{column} IN ({list}) ORDER BY r.dataset_id, r.position, r.id")
+        })
+        .await?
+        .iter()
+        .map(resource_facts)
+        .collect::<Result<Vec<_>, _>>()?;
     // Column names from the data dictionaries: people search "clave_municipio".
     let rids: Vec<i64> = out.iter().map(|r| r.id).collect();
     let mut columns: HashMap<i64, Vec<String>> = HashMap::new();
-    for chunk in rids.chunks(CHUNK) {
-        let sql = format!(
-            "SELECT resource_id, name, description FROM dictionary_fields WHERE resource_id IN ({}) ORDER BY resource_id, position",
-            Db::placeholders(1, chunk.len())
-        );
-        let mut q = sqlx::query(&sql);
-        for id in chunk {
-            q = q.bind(*id);
-        }
-        for r in q.fetch_all(db.pool()).await? {
-            let name: String = r.try_get("name")?;
-            let description: String = r.try_get("description")?;
-            let entry = columns.entry(r.try_get("resource_id")?).or_default();
-            entry.push(name);
-            if !description.is_empty() {
-                entry.push(description);
-            }
+    let rows = db
+        .fetch_all_in(&rids, |list| {
+            format!(
+                "SELECT resource_id, name, description FROM dictionary_fields \
+                 WHERE resource_id IN ({list}) ORDER BY resource_id, position"
+            )
+        })
+        .await?;
+    for r in rows {
+        let name: String = r.try_get("name")?;
+        let description: String = r.try_get("description")?;
+        let entry = columns.entry(r.try_get("resource_id")?).or_default();
+        entry.push(name);
+        if !description.is_empty() {
+            entry.push(description);
         }
     }
     for r in &mut out {
@@ -323,7 +295,7 @@ impl SearchSource for Datasets {
 
     async fn documents(&self, db: &Db, ids: &[String]) -> Result<Vec<Document>, sqlx::Error> {
         let ids = ids_of(ids);
-        let facts = dataset_facts(db, &ids, true).await?;
+        let facts = dataset_facts(db, &ids).await?;
         let found: Vec<i64> = ids
             .iter()
             .copied()
@@ -439,7 +411,7 @@ impl SearchSource for Resources {
             .collect::<BTreeSet<_>>()
             .into_iter()
             .collect();
-        let facts = dataset_facts(db, &dataset_ids, true).await?;
+        let facts = dataset_facts(db, &dataset_ids).await?;
         let mut docs = vec![];
         for r in &resources {
             let Some(f) = facts.get(&r.dataset_id) else {

@@ -60,7 +60,8 @@ const DATASET_COLUMNS: &str = "id, slug, body_id, title, description, themes, ke
      temporal_start, temporal_end, spatial, contact_name, contact_email, language, version_notes, status, \
      is_private, created_at, updated_at, published_at, deleted_at";
 
-fn split(s: &str) -> Vec<String> {
+/// A comma-separated column (themes, keywords) as a list.
+pub(crate) fn split(s: &str) -> Vec<String> {
     s.split(',')
         .map(str::trim)
         .filter(|x| !x.is_empty())

@@ -10,8 +10,6 @@ use kernel::search::{Document, SearchSource};
 use sqlx::Row;
 
 pub const BODY: &str = "body";
-/// Ids per query when many documents are read at once.
-const CHUNK: usize = 500;
 
 /// Announces a change of a body, in the caller's transaction.
 pub async fn changed(
@@ -44,41 +42,38 @@ impl SearchSource for Bodies {
 
     async fn documents(&self, db: &Db, ids: &[String]) -> Result<Vec<Document>, sqlx::Error> {
         let ids: Vec<i64> = ids.iter().filter_map(|i| i.parse().ok()).collect();
+        let rows = db
+            .fetch_all_in(&ids, |list| {
+                format!(
+                    "SELECT b.id, b.slug, b.name, b.kind, b.municipality, b.description, b.created_at, \
+                     b.updated_at, m.name AS municipality_name \
+                     FROM bodies b LEFT JOIN municipalities m ON m.cvegeo = b.municipality \
+                     WHERE b.deleted_at IS NULL AND b.id IN ({list})"
+                )
+            })
+            .await?;
         let mut docs = vec![];
-        for chunk in ids.chunks(CHUNK) {
-            let sql = format!(
-                "SELECT b.id, b.slug, b.name, b.kind, b.municipality, b.description, b.created_at, b.updated_at, \
-                 m.name AS municipality_name \
-                 FROM bodies b LEFT JOIN municipalities m ON m.cvegeo = b.municipality \
-                 WHERE b.deleted_at IS NULL AND b.id IN ({})",
-                Db::placeholders(1, chunk.len())
-            );
-            let mut q = sqlx::query(&sql);
-            for id in chunk {
-                q = q.bind(*id);
-            }
-            for r in q.fetch_all(db.pool()).await? {
-                let id: i64 = r.try_get("id")?;
-                let slug: String = r.try_get("slug")?;
-                let municipality: Option<String> = r.try_get("municipality")?;
-                let municipality_name: Option<String> = r.try_get("municipality_name")?;
-                let description: Option<String> = r.try_get("description")?;
-                let mut doc = Document {
-                    kind: BODY,
-                    id: id.to_string(),
-                    url: format!("/sujetos-obligados/{slug}"),
-                    title: r.try_get("name")?,
-                    description: description.unwrap_or_default(),
-                    body_text: municipality_name.unwrap_or_default(),
-                    published_at: kernel::time::parse(&r.try_get::<String, _>("created_at")?),
-                    modified_at: kernel::time::parse(&r.try_get::<String, _>("updated_at")?),
-                    ..Document::default()
-                };
-                doc.facet("organization", [slug]);
-                doc.facet("body_kind", [r.try_get::<String, _>("kind")?]);
-                doc.facet("municipality", municipality);
-                docs.push(doc);
-            }
+        for r in rows {
+            let id: i64 = r.try_get("id")?;
+            let slug: String = r.try_get("slug")?;
+            let municipality: Option<String> = r.try_get("municipality")?;
+            let municipality_name: Option<String> = r.try_get("municipality_name")?;
+            let description: Option<String> = r.try_get("description")?;
+            let mut doc = Document {
+                kind: BODY,
+                id: id.to_string(),
+                url: format!("/sujetos-obligados/{slug}"),
+                title: r.try_get("name")?,
+                description: description.unwrap_or_default(),
+                body_text: municipality_name.unwrap_or_default(),
+                published_at: kernel::time::parse(&r.try_get::<String, _>("created_at")?),
+                modified_at: kernel::time::parse(&r.try_get::<String, _>("updated_at")?),
+                ..Document::default()
+            };
+            doc.facet("organization", [slug]);
+            doc.facet("body_kind", [r.try_get::<String, _>("kind")?]);
+            doc.facet("municipality", municipality);
+            docs.push(doc);
         }
         Ok(docs)
     }
@@ -113,15 +108,11 @@ impl SearchSource for Bodies {
             _ => return Ok(HashMap::new()),
         };
         let mut out = HashMap::new();
-        for chunk in values.chunks(CHUNK) {
-            let sql = format!("{sql} ({})", Db::placeholders(1, chunk.len()));
-            let mut q = sqlx::query(&sql);
-            for v in chunk {
-                q = q.bind(v);
-            }
-            for r in q.fetch_all(db.pool()).await? {
-                out.insert(r.try_get("value")?, r.try_get("label")?);
-            }
+        for r in db
+            .fetch_all_in(values, |list| format!("{sql} ({list})"))
+            .await?
+        {
+            out.insert(r.try_get("value")?, r.try_get("label")?);
         }
         Ok(out)
     }

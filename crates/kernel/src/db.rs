@@ -159,6 +159,32 @@ impl Db {
             .collect::<Vec<_>>()
             .join(", ")
     }
+
+    /// Every row of `sql(placeholders)` for all `values`, asked in chunks
+    /// (`sql` gets `$1, …, $n` for one chunk, to put in an `IN (…)`), so a
+    /// long list stays within both backends' limits on bound parameters.
+    pub async fn fetch_all_in<T, F>(
+        &self,
+        values: &[T],
+        sql: F,
+    ) -> Result<Vec<sqlx::any::AnyRow>, sqlx::Error>
+    where
+        T: for<'q> sqlx::Encode<'q, sqlx::Any> + sqlx::Type<sqlx::Any> + Clone + Send + 'static,
+        F: Fn(&str) -> String,
+    {
+        /// Values per query.
+        const CHUNK: usize = 500;
+        let mut rows = vec![];
+        for chunk in values.chunks(CHUNK) {
+            let sql = sql(&Db::placeholders(1, chunk.len()));
+            let mut q = sqlx::query(&sql);
+            for v in chunk {
+                q = q.bind(v.clone());
+            }
+            rows.extend(q.fetch_all(&self.pool).await?);
+        }
+        Ok(rows)
+    }
 }
 
 async fn sqlite_pool(max: u32, opts: &AnyConnectOptions) -> Result<AnyPool, sqlx::Error> {

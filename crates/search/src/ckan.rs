@@ -38,6 +38,8 @@ pub enum ParamError {
     FacetLimit,
     #[error("El filtro fq no es válido: {0}")]
     Fq(String),
+    #[error("El cuerpo de la petición no es JSON válido; envíe un objeto, por ejemplo {{\"q\": \"presupuesto\"}}.")]
+    Body,
 }
 
 /// CKAN field → facet key.

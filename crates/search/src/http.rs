@@ -42,7 +42,8 @@ const MAX_Q_CHARS: usize = 300;
 /// Suggestions the box shows.
 const SUGGESTIONS: usize = 8;
 
-/// The page's filters: Spanish parameter → facet key → heading message.
+/// The page's filters: Spanish parameter → facet key (its heading is the
+/// message `search-facet-{parameter}`).
 pub const FILTERS: [(&str, &str); 8] = [
     ("sujeto", "organization"),
     ("tipo_sujeto", "body_kind"),
@@ -144,7 +145,9 @@ impl PageParams {
         for (_, key) in FILTERS {
             q = q.facet(key);
         }
-        q.facet("type").facet_limit_to(FACET_VALUES)
+        q = q.facet("type");
+        q.facet_limit = FACET_VALUES;
+        q
     }
 
     fn kind_key(&self) -> Option<&'static str> {
@@ -214,6 +217,16 @@ impl PageParams {
         }
     }
 
+    /// What the search form carries besides `q`, so that a new search keeps
+    /// the filters, the kind and the order.
+    fn hidden_fields(&self) -> Vec<(&'static str, &str)> {
+        let mut out: Vec<(&'static str, &str)> =
+            self.filters.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        out.extend(self.kind.map(|k| ("tipo", k)));
+        out.extend(self.sort.map(|s| ("orden", s)));
+        out
+    }
+
     fn is_empty(&self) -> bool {
         is_blank(&self.q) && self.filters.is_empty()
     }
@@ -229,17 +242,6 @@ fn facet_key(param: &str) -> &'static str {
         .iter()
         .find(|(p, _)| *p == param)
         .map_or("", |(_, key)| *key)
-}
-
-trait FacetLimit {
-    fn facet_limit_to(self, n: usize) -> Self;
-}
-
-impl FacetLimit for SearchQuery {
-    fn facet_limit_to(mut self, n: usize) -> Self {
-        self.facet_limit = n;
-        self
-    }
 }
 
 fn index(ctx: &Ctx) -> Result<&SearchIndex, Error> {
@@ -380,7 +382,7 @@ struct HitView {
 #[derive(Serialize)]
 struct Tab {
     label: String,
-    count: Option<u64>,
+    count: u64,
     href: String,
     current: bool,
 }
@@ -467,14 +469,14 @@ async fn render_model(
         .unwrap_or_default();
     let mut tabs = vec![Tab {
         label: ctx.t("search-kind-all"),
-        count: Some(kinds.total),
+        count: kinds.total,
         href: params.with_kind(None).href(),
         current: params.kind.is_none(),
     }];
     for (name, kind) in KINDS {
         tabs.push(Tab {
             label: ctx.t(&format!("search-kind-{kind}")),
-            count: Some(type_counts.get(kind).copied().unwrap_or(0)),
+            count: type_counts.get(kind).copied().unwrap_or(0),
             href: params.with_kind(Some(name)).href(),
             current: params.kind == Some(name),
         });
@@ -522,8 +524,7 @@ async fn render_model(
         chips => chips,
         tabs => tabs,
         sorts => sorts,
-        kind => params.kind,
-        hidden => params.filters.iter().map(|(k, v)| (k.to_string(), v.clone())).chain(params.kind.map(|k| ("tipo".to_string(), k.to_string()))).chain(params.sort.map(|s| ("orden".to_string(), s.to_string()))).collect::<Vec<_>>(),
+        hidden => params.hidden_fields(),
         page => params.page,
         pages => pages,
         prev_href => (params.page > 1).then(|| params.with_page(params.page - 1).href()),
@@ -534,14 +535,18 @@ async fn render_model(
     })
 }
 
-#[derive(serde::Deserialize)]
-struct SuggestParams {
-    q: Option<String>,
-}
-
 /// `/buscar/sugerencias?q=presu`: completions and matching titles, as JSON.
-async fn suggestions(ctx: Ctx, Query(p): Query<SuggestParams>) -> Result<Response, Error> {
-    let q: String = p.q.unwrap_or_default().chars().take(MAX_Q_CHARS).collect();
+/// (Read as pairs: a repeated or unknown parameter is no reason to refuse.)
+async fn suggestions(
+    ctx: Ctx,
+    Query(pairs): Query<Vec<(String, String)>>,
+) -> Result<Response, Error> {
+    let q: String = pairs
+        .iter()
+        .rev()
+        .find(|(k, _)| k == "q")
+        .map(|(_, v)| v.chars().take(MAX_Q_CHARS).collect())
+        .unwrap_or_default();
     let found = if is_blank(&q) {
         vec![]
     } else {
@@ -588,11 +593,7 @@ async fn package_search_post(ctx: Ctx, body: axum::body::Bytes) -> Result<Respon
     } else {
         match serde_json::from_slice(&body) {
             Ok(v) => v,
-            Err(_) => {
-                return Ok(ckan_validation(&ParamError::Fq(
-                    "el cuerpo de la petición no es JSON válido".into(),
-                )))
-            }
+            Err(_) => return Ok(ckan_validation(&ParamError::Body)),
         }
     };
     match ckan::parse_package_search_json(&value) {

@@ -140,37 +140,6 @@ impl SearchIndex {
         }
     }
 
-    /// Sets the current index aside (it is kept, renamed) and starts an empty
-    /// one; the caller fills it again from the database.
-    pub async fn reset(&self) -> Result<(), SearchError> {
-        let mut slot = self.engine.write().await;
-        match &self.target {
-            Target::Tantivy(dir) => {
-                // Drop our writer before touching the files.
-                *slot = None;
-                let dir = dir.clone();
-                let fresh =
-                    tokio::task::spawn_blocking(move || -> Result<TantivyEngine, SearchError> {
-                        set_aside(&dir, "reiniciado")?;
-                        TantivyEngine::create(&dir)
-                    })
-                    .await
-                    .map_err(|e| SearchError::Internal(e.to_string()))??;
-                *slot = Some(Arc::new(fresh));
-            }
-            _ => {
-                let engine = match slot.as_ref() {
-                    Some(e) => e.clone(),
-                    None => self.open().await?,
-                };
-                engine.clear().await?;
-                *slot = Some(engine);
-            }
-        }
-        self.touch();
-        Ok(())
-    }
-
     /// Marks every cached answer stale.
     fn touch(&self) {
         self.generation.fetch_add(1, Ordering::SeqCst);
@@ -258,21 +227,21 @@ fn open_tantivy(dir: &std::path::Path) -> Result<TantivyEngine, SearchError> {
         }
         Err(e @ SearchError::Corrupt { .. }) => {
             tracing::warn!(error = %e, "search index damaged: set aside and rebuilt");
-            set_aside(dir, "danado")?;
+            set_aside(dir)?;
             TantivyEngine::create(dir)
         }
         Err(e) => Err(e),
     }
 }
 
-/// Renames `dir` to `dir.{why}-{timestamp}` (if it exists).
-fn set_aside(dir: &std::path::Path, why: &str) -> Result<(), SearchError> {
+/// Renames `dir` to `dir.danado-{timestamp}` (if it exists).
+fn set_aside(dir: &std::path::Path) -> Result<(), SearchError> {
     if !dir.exists() {
         return Ok(());
     }
     let stamp = chrono::Utc::now().format("%Y%m%dT%H%M%S%.f");
     let mut name = dir.file_name().unwrap_or_default().to_os_string();
-    name.push(format!(".{why}-{stamp}"));
+    name.push(format!(".danado-{stamp}"));
     std::fs::rename(dir, dir.with_file_name(name))?;
     Ok(())
 }

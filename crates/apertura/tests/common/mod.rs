@@ -265,3 +265,25 @@ pub fn multipart(fields: &[(&str, &str)], files: &[FilePart<'_>]) -> (String, Ve
     body.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
     (format!("multipart/form-data; boundary={boundary}"), body)
 }
+
+/// Adds a link resource to a dataset directly, as a seed would (uploads are
+/// tested through the pages in resources.rs).
+pub async fn add_link(app: &TestApp, dataset: &str, slug: &str, name: &str, url: &str) {
+    let d = catalog::store::dataset_by_slug(&app.app_state.db, dataset)
+        .await
+        .expect("dataset")
+        .expect("the dataset exists");
+    let mut tx = app.app_state.db.begin().await.expect("transaction");
+    catalog::store::create_resource(
+        &mut tx,
+        &kernel::authz::Actor::system(),
+        d.id,
+        slug,
+        name,
+        "",
+        Some(url),
+    )
+    .await
+    .expect("resource");
+    tx.commit().await.expect("commit");
+}
