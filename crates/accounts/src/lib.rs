@@ -34,7 +34,7 @@ pub struct DemoUser {
     pub body: Option<(&'static str, Role)>,
 }
 
-pub const DEMO_USERS: [DemoUser; 5] = [
+pub const DEMO_USERS: [DemoUser; 6] = [
     DemoUser {
         email: "admin@apertura.example",
         name: "Administración Infoem (demo)",
@@ -64,6 +64,14 @@ pub const DEMO_USERS: [DemoUser; 5] = [
         name: "Ciudadana (demo)",
         role: Role::Citizen,
         body: None,
+    },
+    // A state agency with its own systems: publishes without review (and
+    // through the CKAN API, as agencies with scripts do).
+    DemoUser {
+        email: "enlace.finanzas@apertura.example",
+        name: "Unidad de Transparencia de la Secretaría de Finanzas (demo)",
+        role: Role::Citizen,
+        body: Some(("secretaria-de-finanzas", Role::BodyAdmin)),
     },
 ];
 

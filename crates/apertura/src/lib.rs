@@ -26,7 +26,10 @@ pub fn platform() -> Platform {
         accounts::capability(),
         catalog::capability(),
         ingest::capability(),
+        harvest::capability(),
         search::capability(),
+        interop::capability(),
+        proactive::capability(),
         portal::capability(),
     ])
 }

@@ -86,6 +86,30 @@ enum Command {
         #[arg(long)]
         into: PathBuf,
     },
+    /// Busca datos personales (CURP, RFC de personas físicas, correos,
+    /// teléfonos, claves de elector, CLABE y números de tarjeta) en una tabla
+    /// (CSV, TSV, XLSX, XLS: todas sus hojas) o en un texto (TXT, MD). Escribe
+    /// cada hallazgo en una línea JSON, con el valor enmascarado. Sale con 0
+    /// si no encontró ninguno, 1 si encontró alguno, 2 si no se puede leer.
+    Scan {
+        /// El archivo.
+        file: PathBuf,
+    },
+    /// Importa los conjuntos de datos de otro portal (un CKAN, un catálogo
+    /// DCAT-AP en JSON-LD o un data.json) y los publica bajo un sujeto
+    /// obligado, con enlaces al original. Registra la fuente: un trabajo la
+    /// vuelve a leer cada día, actualiza lo que cambió y retira (sin borrar)
+    /// lo que ya no está.
+    Harvest {
+        /// Dirección del portal CKAN, de su catálogo DCAT (JSON-LD) o de su data.json.
+        url: String,
+        /// Sujeto obligado bajo el que se publican (su identificador, p. ej. secretaria-de-finanzas).
+        #[arg(long)]
+        body: String,
+        /// ckan, dcat o datajson (por omisión, se deduce de la dirección).
+        #[arg(long)]
+        kind: Option<String>,
+    },
     /// Revisa la configuración y la conexión con la base de datos y el almacenamiento.
     CheckConfig,
     /// Reconstruye el índice de búsqueda desde la base de datos (sin dejar de
@@ -138,6 +162,10 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    // Neither does looking for personal data in a file.
+    if let Command::Scan { file } = &cli.command {
+        return ExitCode::from(scan_file(file));
+    }
     // Validating a file needs no configuration, database or storage.
     if let Command::Validate {
         file,
@@ -406,13 +434,53 @@ async fn run(command: Command, config: Config) -> anyhow::Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::CheckConfig => check_config(&config).await,
+        Command::Harvest { url, body, kind } => {
+            harvest_now(config, &url, &body, kind.as_deref()).await
+        }
         Command::Reindex { check } => reindex(config, check).await,
         Command::Validate { .. } => Ok(ExitCode::from(2)), // handled in main
+        Command::Scan { .. } => Ok(ExitCode::from(2)),     // handled in main
         Command::Load { file, into } => {
             let code = apertura::validate::load(&file, &into).await?;
             Ok(ExitCode::from(code))
         }
     }
+}
+
+/// `apertura harvest`: registers the source (if new) and runs it now,
+/// printing what it did on one line.
+async fn harvest_now(
+    config: Config,
+    url: &str,
+    body: &str,
+    kind: Option<&str>,
+) -> anyhow::Result<ExitCode> {
+    let kind =
+        match kind {
+            None => None,
+            Some(k) => Some(harvest::Kind::from_code(k).ok_or_else(|| {
+                anyhow::anyhow!("--kind debe ser ckan, dcat o datajson, no «{k}»")
+            })?),
+        };
+    let app = Application::open(config).await?;
+    let state = &app.state;
+    let actor = Actor::cli();
+    let result = match harvest::register(state, &actor, url, body, kind).await {
+        Ok((source, _)) => {
+            harvest::run_source(state, &actor, source.id, harvest::Limits::default(), None).await
+        }
+        Err(e) => Err(e),
+    };
+    let locale = kernel::i18n::Locale::Es;
+    let answer = match result {
+        Ok(summary) => {
+            println!("{}", summary.line(&state.i18n, locale));
+            Ok(ExitCode::SUCCESS)
+        }
+        Err(e) => Err(anyhow::anyhow!(e.message(&state.i18n, locale))),
+    };
+    state.db.close().await;
+    answer
 }
 
 async fn check_config(config: &Config) -> anyhow::Result<ExitCode> {
@@ -529,4 +597,64 @@ async fn reindex(config: Config, check: bool) -> anyhow::Result<ExitCode> {
         started.elapsed().as_secs_f64()
     );
     Ok(ExitCode::SUCCESS)
+}
+
+/// `apertura scan FILE`: the personal-data guard's detectors over every
+/// sheet of a table, or every line of a text; one JSON line per finding
+/// (`kind`, `row` as a person counts rows in the file, `column`, the masked
+/// `value`; `sheet` in a workbook of several). Exit 0 none, 1 some, 2 the
+/// file cannot be read.
+fn scan_file(file: &std::path::Path) -> u8 {
+    use std::io::Write;
+    let name = file
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let mut stdout = std::io::stdout().lock();
+    let mut found = 0u64;
+    let mut emit = |kind: privacy::Kind,
+                    row: u64,
+                    column: Option<String>,
+                    sheet: Option<&str>,
+                    value: String| {
+        found += 1;
+        // Keys in this order, for people reading the lines.
+        let json = |v: serde_json::Value| v.to_string();
+        let sheet = sheet
+            .map(|s| format!(",\"sheet\":{}", json(s.into())))
+            .unwrap_or_default();
+        let _ = writeln!(
+            stdout,
+            "{{\"kind\":{},\"row\":{row},\"column\":{},\"value\":{}{sheet}}}",
+            json(kind.code().into()),
+            json(column.into()),
+            json(value.into()),
+        );
+    };
+    let text = ingest::privacy::is_text(&name);
+    let format = tabular::Format::from_path(file);
+    let result = ingest::privacy::scan_path(file, format, text, &mut |h| {
+        emit(h.kind, h.row, h.column, h.sheet.as_deref(), h.value)
+    })
+    .map_err(|e| {
+        if format.is_none() && !text {
+            format!("«{name}» no es una tabla ni un texto: se revisan archivos CSV, TSV, XLSX, XLS, TXT y MD")
+        } else {
+            e
+        }
+    });
+    match result {
+        Err(e) => {
+            eprintln!("apertura: no se pudo revisar «{name}»: {e}");
+            2
+        }
+        Ok(()) if found == 0 => {
+            eprintln!("apertura: «{name}»: no se encontraron datos personales");
+            0
+        }
+        Ok(()) => {
+            eprintln!("apertura: «{name}»: {found} datos personales encontrados");
+            1
+        }
+    }
 }

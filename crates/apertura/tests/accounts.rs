@@ -720,7 +720,11 @@ async fn arco_download_and_delete() {
         .unwrap();
     assert_eq!(users, 0);
     let audit: i64 = sqlx::query_scalar(
-        "SELECT COUNT(*) FROM audit_log WHERE COALESCE(before_json, '') LIKE '%ciudadana%' OR COALESCE(after_json, '') LIKE '%ciudadana%'",
+        // The person's address and name, in any case (other entries may well
+        // speak of "peticiones ciudadanas").
+        "SELECT COUNT(*) FROM audit_log WHERE \
+         LOWER(COALESCE(before_json, '') || COALESCE(after_json, '')) LIKE '%ciudadana@apertura.example%' \
+         OR LOWER(COALESCE(before_json, '') || COALESCE(after_json, '')) LIKE '%ciudadana (demo)%'",
     )
     .fetch_one(app.app_state.db.pool())
     .await

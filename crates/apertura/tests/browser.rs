@@ -35,8 +35,11 @@ const WAIT: Duration = Duration::from_secs(10);
 
 /// The pages axe checks at desktop width (the language switch goes last: it
 /// leaves a cookie behind).
-const AXE_PAGES: [&str; 16] = [
+const AXE_PAGES: [&str; 19] = [
     "/",
+    "/api",
+    "/transparencia-proactiva",
+    "/transparencia-proactiva/practicas/obra-publica-en-un-mapa",
     "/buscar",
     "/buscar?q=zacazonpan&sujeto=ayuntamiento-de-zacazonapan",
     "/buscar?q=xilofonoqwerty&tema=econ",
@@ -608,6 +611,81 @@ async fn paginas_de_administracion_accesibles() {
         )
         .await;
         report.push_str(&page.axe("form with errors").await);
+        assert!(report.is_empty(), "axe violations:\n{report}");
+    })
+    .await;
+}
+
+#[tokio::test]
+#[ignore = "navegador: lo ejecuta .ci/run (Chromium + ChromeDriver)"]
+async fn practica_registrada_evaluada_y_publicada() {
+    with_browser(|page| async move {
+        let mut report = String::new();
+        // The body registers a practice.
+        page.open("/entrar").await;
+        page.fill("#f-email", "editor.zacazonapan@apertura.example")
+            .await;
+        page.fill("#f-password", accounts::DEMO_PASSWORD).await;
+        page.click("main form button[type=submit]").await;
+        page.wait_for_path("/cuenta").await;
+        page.open("/transparencia-proactiva/practicas/nueva").await;
+        report.push_str(&page.axe("practice form").await);
+        page.fill("#f-title", "Calendario de recolección de basura")
+            .await;
+        page.fill(
+            "#f-problem",
+            "Las familias no saben qué día pasa el camión de la basura.",
+        )
+        .await;
+        page.fill(
+            "#f-population",
+            "Habitantes de la cabecera municipal y sus barrios.",
+        )
+        .await;
+        page.click("#f-demand-solicitudes").await;
+        page.fill(
+            "#f-demand_evidence",
+            "24 solicitudes de acceso en 2025 preguntaron por los horarios.",
+        )
+        .await;
+        page.click("input[name=datasets]").await;
+        page.fill("#f-links", "https://zacazonapan.gob.mx/basura")
+            .await;
+        page.click("main form button[type=submit]").await;
+        let path = "/transparencia-proactiva/practicas/calendario-de-recoleccion-de-basura";
+        page.wait_for_path(path).await;
+        page.click("main form button[type=submit]").await;
+        page.wait_for_js(
+            "return document.body.textContent.includes('En evaluación');",
+            "the practice sent",
+        )
+        .await;
+        // The institute evaluates it with the rubric.
+        page.client.delete_all_cookies().await.expect("sign out");
+        page.open("/entrar").await;
+        page.fill("#f-email", "revision@apertura.example").await;
+        page.fill("#f-password", accounts::DEMO_PASSWORD).await;
+        page.click("main form button[type=submit]").await;
+        page.wait_for_path("/cuenta").await;
+        page.open(&format!("{path}/evaluar")).await;
+        report.push_str(&page.axe("evaluation form").await);
+        for radio in page
+            .find_all("input[type=radio][name^=level-][value='2']")
+            .await
+        {
+            radio.click().await.expect("choose a level");
+        }
+        page.fill("#f-comment", "Práctica clara y útil.").await;
+        page.click("#f-decision-publish").await;
+        page.click("main form button[type=submit]").await;
+        page.wait_for_path(path).await;
+        // Anyone sees the result.
+        page.client.delete_all_cookies().await.expect("sign out");
+        page.open(path).await;
+        let text = page.text("main").await;
+        assert!(text.contains("100 de 100"), "{text}");
+        assert!(text.contains("Evaluada"), "{text}");
+        report.push_str(&page.axe("practice with its result").await);
         assert!(report.is_empty(), "axe violations:\n{report}");
     })
     .await;

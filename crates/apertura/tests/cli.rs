@@ -790,3 +790,85 @@ async fn reindex_rebuilds_here_or_asks_the_running_server() {
     let stdout = String::from_utf8_lossy(&out.stdout).to_string();
     assert!(stdout.contains("0 indexados y 0 quitados"), "{stdout}");
 }
+
+/// `apertura scan FILE`: one JSON line per piece of personal data found,
+/// masked, with the row as a person counts it and the column; exit 1 when
+/// it found some, 0 when none, 2 when the file cannot be read.
+#[test]
+fn scan_reports_personal_data_masked_with_its_exit_status() {
+    let dir = tempfile::tempdir().unwrap();
+    let run = |args: &[&str]| {
+        Command::new(BIN)
+            .args(args)
+            .current_dir(dir.path())
+            .env_clear()
+            .env("PATH", std::env::var("PATH").unwrap_or_default())
+            .output()
+            .unwrap()
+    };
+    let lines = |out: &Output| -> Vec<serde_json::Value> {
+        String::from_utf8_lossy(&out.stdout)
+            .lines()
+            .map(|l| serde_json::from_str(l).unwrap())
+            .collect()
+    };
+    // A table in Windows-1252 under a title row: a CURP and a phone in their
+    // columns; a company's RFC, which is public, is not reported.
+    let table = dir.path().join("padrón.csv");
+    let mut bytes = b"Padr\xf3n de beneficiarios 2025\r\n".to_vec();
+    bytes.extend(b"nombre,curp_beneficiario,tel\xe9fono,rfc_proveedor,monto\r\n");
+    bytes.extend(b"ROSA HERN\xc1NDEZ,HEGR850312MMCRNS01,7222150000,SAT970701NN3,\"1,234.50\"\r\n");
+    bytes.extend(b"LUIS P\xc9REZ,,sin dato,SAT970701NN3,99.00\r\n");
+    std::fs::write(&table, bytes).unwrap();
+    let out = run(&["scan", table.to_str().unwrap()]);
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let found = lines(&out);
+    assert_eq!(
+        found,
+        [
+            serde_json::json!({"kind": "curp", "row": 3, "column": "curp_beneficiario", "value": "HEGR******MMCRNS0*"}),
+            serde_json::json!({"kind": "telefono", "row": 3, "column": "teléfono", "value": "******0000"}),
+        ]
+    );
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(!stdout.contains("HEGR850312MMCRNS01") && !stdout.contains("7222150000"));
+
+    // A text: rows are its lines.
+    let note = dir.path().join("aviso.md");
+    std::fs::write(&note, "# Aviso\n\nContacto: ana.lopez@correo.mx\n").unwrap();
+    let out = run(&["scan", note.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(
+        lines(&out),
+        [serde_json::json!({"kind": "email", "row": 3, "column": null, "value": "a***@correo.mx"})]
+    );
+
+    // Nothing personal: exit 0 and nothing on standard output.
+    let clean = dir.path().join("municipios.csv");
+    std::fs::write(
+        &clean,
+        "municipio,clave,poblacion,folio\nToluca,15106,910608,5512345678\n",
+    )
+    .unwrap();
+    let out = run(&["scan", clean.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(0));
+    assert!(out.stdout.is_empty());
+
+    // Unreadable: exit 2 and one Spanish line.
+    let out = run(&["scan", "no-existe.csv"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr_one_line(&out).contains("no-existe.csv"));
+    let out = run(&["scan", "informe.pdf"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr_one_line(&out).contains("no es una tabla ni un texto"));
+    let broken = dir.path().join("libro.xlsx");
+    std::fs::write(&broken, b"esto no es un libro").unwrap();
+    let out = run(&["scan", broken.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2));
+    stderr_one_line(&out);
+}

@@ -57,6 +57,20 @@ fn expected() -> BTreeMap<&'static str, &'static [Role]> {
         ("ingest.datastore.query", ALL),
         ("ingest.view", ALL),
         ("search.search", ALL),
+        ("interop.ckan.unknown", ALL),
+        ("proactive.practices.view", ALL),
+        ("proactive.practices.edit", BODY_EDITORS),
+        ("proactive.practices.evaluate", STAFF),
+        ("proactive.rubric.manage", ADMIN),
+        ("proactive.demand.view", ALL),
+        ("proactive.demand.ask", SIGNED_IN),
+        ("proactive.demand.answer", BODY_EDITORS),
+        ("proactive.demand.import", ADMIN),
+        ("interop.api.view", ALL),
+        ("interop.dcat.view", ALL),
+        ("interop.datajson.view", ALL),
+        ("interop.datapackage.view", ALL),
+        ("interop.feeds.view", ALL),
     ])
 }
 
@@ -198,6 +212,7 @@ fn concrete(path: &str) -> String {
         .replace("{resource}", "no-existe")
         .replace("{number}", "1")
         .replace("{filename}", "datos.csv")
+        .replace("{action}", "no-existe")
 }
 
 #[tokio::test]

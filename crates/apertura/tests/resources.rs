@@ -1490,15 +1490,28 @@ async fn fifty_megabytes_with_the_progress_bar_then_published_and_downloaded() {
             seen.iter().any(|s| s.contains("Subiendo") && s.contains('%')),
             "the progress bar spoke: {seen:?}"
         );
-        // Publish it.
+        // Publish it: it is published once its file has been checked for
+        // personal data (the page says so meanwhile).
         b.goto(&format!("{base}/datos/grande")).await.unwrap();
         click(&b, "form[action='/datos/grande/publicar'] button").await;
-        wait_until(
-            &b,
-            "return location.pathname === '/datos/grande' && document.readyState === 'complete' && !document.body.innerText.includes('Borrador');",
-            "the published dataset",
-        )
-        .await;
+        let start = std::time::Instant::now();
+        loop {
+            let text = b
+                .execute("return document.readyState === 'complete' && location.pathname === '/datos/grande' ? document.body.innerText : '';", vec![])
+                .await
+                .unwrap();
+            let text = text.as_str().unwrap_or_default().to_string();
+            if !text.is_empty() && !text.contains("Borrador") {
+                break;
+            }
+            assert!(
+                text.is_empty() || text.contains("Se publicará en cuanto") || start.elapsed().as_secs() < 2,
+                "the page says publication waits for the check: {text}"
+            );
+            assert!(start.elapsed().as_secs() < 180, "timed out waiting for the published dataset");
+            tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+            b.refresh().await.unwrap();
+        }
     })
     .await;
     let _ = browser.close().await;

@@ -4,6 +4,7 @@
 
 pub mod domain;
 pub mod http;
+pub mod privacy;
 pub mod search;
 pub mod seeds;
 pub mod store;

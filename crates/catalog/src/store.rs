@@ -258,6 +258,22 @@ pub async fn dataset_by_slug(db: &Db, slug: &str) -> Result<Option<Dataset>, sql
     row.as_ref().map(dataset).transpose()
 }
 
+/// `base`, or `base-2`, `base-3`…: the first no dataset has (deleted ones
+/// included: their address stays theirs), and never `nuevo` (the catalog's
+/// own page). Few datasets share a title: a handful of queries at most.
+pub async fn free_dataset_slug(
+    conn: &mut AnyConnection,
+    base: &str,
+) -> Result<String, sqlx::Error> {
+    let mut slug = base.to_string();
+    let mut n = 1;
+    while slug == "nuevo" || slug_taken(conn, &slug).await? {
+        n += 1;
+        slug = format!("{base}-{n}");
+    }
+    Ok(slug)
+}
+
 pub async fn slug_taken(conn: &mut AnyConnection, slug: &str) -> Result<bool, sqlx::Error> {
     Ok(sqlx::query("SELECT id FROM datasets WHERE slug = $1")
         .bind(slug)
@@ -272,21 +288,16 @@ pub async fn public_datasets(
     limit: i64,
     offset: i64,
 ) -> Result<(Vec<Dataset>, i64), sqlx::Error> {
-    let sql = format!(
-        "SELECT {DATASET_COLUMNS} FROM datasets WHERE status = 'published' AND is_private = 0 AND deleted_at IS NULL \
-         ORDER BY published_at DESC, id DESC LIMIT $1 OFFSET $2"
-    );
-    let rows = sqlx::query(&sql)
-        .bind(limit)
-        .bind(offset)
-        .fetch_all(db.pool())
-        .await?;
-    let total: i64 = sqlx::query_scalar(
-        "SELECT COUNT(*) FROM datasets WHERE status = 'published' AND is_private = 0 AND deleted_at IS NULL",
-    )
-    .fetch_one(db.pool())
-    .await?;
-    Ok((rows.iter().map(dataset).collect::<Result<_, _>>()?, total))
+    let (ids, total) = public_dataset_ids(db, limit, offset).await?;
+    let mut found: std::collections::HashMap<i64, Dataset> = datasets_by_ids(db, &ids)
+        .await?
+        .into_iter()
+        .map(|d| (d.id, d))
+        .collect();
+    Ok((
+        ids.iter().filter_map(|id| found.remove(id)).collect(),
+        total,
+    ))
 }
 
 /// Every dataset of a body (for its members), including drafts and deleted ones.
@@ -805,4 +816,352 @@ pub async fn replace_dictionary(
     )
     .await?;
     Ok(())
+}
+
+// ------------------------------------------------- batch reads (interop)
+
+/// The datasets with these ids (any state; callers filter), in no order.
+pub async fn datasets_by_ids(db: &Db, ids: &[i64]) -> Result<Vec<Dataset>, sqlx::Error> {
+    db.fetch_all_in(ids, |list| {
+        format!("SELECT {DATASET_COLUMNS} FROM datasets WHERE id IN ({list})")
+    })
+    .await?
+    .iter()
+    .map(dataset)
+    .collect()
+}
+
+/// The live resources of these datasets, each dataset's in its order.
+pub async fn resources_of_datasets(
+    db: &Db,
+    dataset_ids: &[i64],
+) -> Result<Vec<Resource>, sqlx::Error> {
+    db.fetch_all_in(dataset_ids, |list| {
+        format!(
+            "SELECT {RESOURCE_COLUMNS} FROM resources WHERE dataset_id IN ({list}) \
+             AND deleted_at IS NULL ORDER BY dataset_id, position, id"
+        )
+    })
+    .await?
+    .iter()
+    .map(resource)
+    .collect()
+}
+
+/// The current version of each of these resources (those with one).
+pub async fn latest_versions(db: &Db, resource_ids: &[i64]) -> Result<Vec<Version>, sqlx::Error> {
+    db.fetch_all_in(resource_ids, |list| {
+        format!(
+            "SELECT {VERSION_COLUMNS} FROM resource_versions v WHERE resource_id IN ({list}) \
+             AND number = (SELECT MAX(number) FROM resource_versions w WHERE w.resource_id = v.resource_id)"
+        )
+    })
+    .await?
+    .iter()
+    .map(version)
+    .collect()
+}
+
+/// The ids of public datasets, newest first: a page and the total.
+pub async fn public_dataset_ids(
+    db: &Db,
+    limit: i64,
+    offset: i64,
+) -> Result<(Vec<i64>, i64), sqlx::Error> {
+    let ids = sqlx::query_scalar(
+        "SELECT id FROM datasets WHERE status = 'published' AND is_private = 0 AND deleted_at IS NULL \
+         ORDER BY published_at DESC, id DESC LIMIT $1 OFFSET $2",
+    )
+    .bind(limit)
+    .bind(offset)
+    .fetch_all(db.pool())
+    .await?;
+    let total: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM datasets WHERE status = 'published' AND is_private = 0 AND deleted_at IS NULL",
+    )
+    .fetch_one(db.pool())
+    .await?;
+    Ok((ids, total))
+}
+
+// ------------------------------------------------- programmatic writes (API)
+
+/// Makes a dataset private or public (CKAN's `private`).
+pub async fn set_private(
+    conn: &mut AnyConnection,
+    actor: &Actor,
+    id: i64,
+    is_private: bool,
+) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE datasets SET is_private = $1, updated_at = $2 WHERE id = $3")
+        .bind(flag(is_private))
+        .bind(kernel::time::now())
+        .bind(id)
+        .execute(&mut *conn)
+        .await?;
+    audit::record(
+        conn,
+        actor,
+        Change::new("dataset", id, "visibility")
+            .after(serde_json::json!({ "private": is_private })),
+    )
+    .await?;
+    Ok(())
+}
+
+/// Remembers (or forgets) that the dataset is to be published as soon as
+/// the workflow allows (it has a resource).
+pub async fn set_publish_when_ready(
+    conn: &mut AnyConnection,
+    id: i64,
+    wanted: bool,
+) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE datasets SET publish_when_ready = $1 WHERE id = $2")
+        .bind(flag(wanted))
+        .bind(id)
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
+}
+
+pub async fn publish_when_ready(conn: &mut AnyConnection, id: i64) -> Result<bool, sqlx::Error> {
+    let v: Option<i64> =
+        sqlx::query_scalar("SELECT publish_when_ready FROM datasets WHERE id = $1")
+            .bind(id)
+            .fetch_optional(conn)
+            .await?;
+    Ok(v.unwrap_or(0) != 0)
+}
+
+/// Renames or re-describes a resource (and re-points a link).
+pub async fn update_resource(
+    conn: &mut AnyConnection,
+    actor: &Actor,
+    id: i64,
+    name: &str,
+    description: &str,
+    link: Option<&str>,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "UPDATE resources SET name = $1, description = $2, url = CASE WHEN kind = 'link' THEN $3 ELSE url END, \
+         updated_at = $4 WHERE id = $5",
+    )
+    .bind(name)
+    .bind(description)
+    .bind(link)
+    .bind(kernel::time::now())
+    .bind(id)
+    .execute(&mut *conn)
+    .await?;
+    audit::record(
+        conn,
+        actor,
+        Change::new("resource", id, "update")
+            .after(serde_json::json!({ "name": name, "description": description, "url": link })),
+    )
+    .await?;
+    Ok(())
+}
+
+/// Soft deletion of a resource: its versions stay at their addresses.
+pub async fn delete_resource(
+    conn: &mut AnyConnection,
+    actor: &Actor,
+    id: i64,
+) -> Result<(), sqlx::Error> {
+    let now = kernel::time::now();
+    sqlx::query("UPDATE resources SET deleted_at = $1, updated_at = $1 WHERE id = $2 AND deleted_at IS NULL")
+        .bind(&now)
+        .bind(id)
+        .execute(&mut *conn)
+        .await?;
+    audit::record(conn, actor, Change::new("resource", id, "delete")).await?;
+    Ok(())
+}
+
+/// Public keywords with how many public datasets use each (CKAN `tag_list`).
+pub async fn public_keywords(db: &Db) -> Result<Vec<String>, sqlx::Error> {
+    let rows: Vec<String> = sqlx::query_scalar(
+        "SELECT keywords FROM datasets WHERE status = 'published' AND is_private = 0 AND deleted_at IS NULL",
+    )
+    .fetch_all(db.pool())
+    .await?;
+    let mut all: Vec<String> = rows.iter().flat_map(|k| split(k)).collect();
+    all.sort();
+    all.dedup();
+    Ok(all)
+}
+
+/// Live resources of a dataset, seen from inside a transaction.
+pub async fn resource_count(conn: &mut AnyConnection, dataset_id: i64) -> Result<i64, sqlx::Error> {
+    sqlx::query_scalar(
+        "SELECT COUNT(*) FROM resources WHERE dataset_id = $1 AND deleted_at IS NULL",
+    )
+    .bind(dataset_id)
+    .fetch_one(conn)
+    .await
+}
+
+/// Public datasets per body.
+pub async fn public_counts_by_body(
+    db: &Db,
+) -> Result<std::collections::HashMap<i64, i64>, sqlx::Error> {
+    let rows = sqlx::query(
+        "SELECT body_id, COUNT(*) AS n FROM datasets \
+         WHERE status = 'published' AND is_private = 0 AND deleted_at IS NULL GROUP BY body_id",
+    )
+    .fetch_all(db.pool())
+    .await?;
+    rows.iter()
+        .map(|r| Ok((r.try_get("body_id")?, r.try_get("n")?)))
+        .collect()
+}
+
+/// Public datasets per theme code.
+pub async fn public_theme_counts(
+    db: &Db,
+) -> Result<std::collections::HashMap<String, i64>, sqlx::Error> {
+    let rows: Vec<String> = sqlx::query_scalar(
+        "SELECT themes FROM datasets WHERE status = 'published' AND is_private = 0 AND deleted_at IS NULL",
+    )
+    .fetch_all(db.pool())
+    .await?;
+    let mut out = std::collections::HashMap::new();
+    for t in rows.iter().flat_map(|t| split(t)) {
+        *out.entry(t).or_insert(0) += 1;
+    }
+    Ok(out)
+}
+
+// ------------------------------------------------- personal-data guard
+
+/// What the scan of a version found (masked), as stored.
+#[derive(Debug, Clone, Serialize)]
+pub struct PrivacyScan {
+    pub version_id: i64,
+    /// `found`, `clean` or `cleared` (found, and justified by a reviewer).
+    pub status: String,
+    pub total: i64,
+    /// A sample: `[{kind, row, column, value}]`, values masked.
+    pub findings: serde_json::Value,
+    pub justification: Option<String>,
+}
+
+/// Records a version's scan (again: a new scan replaces the old one, but a
+/// justification stays with its version).
+pub async fn save_privacy_scan(
+    db: &Db,
+    version_id: i64,
+    total: i64,
+    findings: &serde_json::Value,
+) -> Result<(), sqlx::Error> {
+    let status = if total > 0 { "found" } else { "clean" };
+    let now = kernel::time::now();
+    sqlx::query("DELETE FROM privacy_scans WHERE version_id = $1 AND justification IS NULL")
+        .bind(version_id)
+        .execute(db.pool())
+        .await?;
+    sqlx::query(
+        "INSERT INTO privacy_scans (version_id, status, total, findings, scanned_at) VALUES ($1, $2, $3, $4, $5) \
+         ON CONFLICT (version_id) DO UPDATE SET total = excluded.total, findings = excluded.findings, \
+         scanned_at = excluded.scanned_at",
+    )
+    .bind(version_id)
+    .bind(status)
+    .bind(total)
+    .bind(findings.to_string())
+    .bind(&now)
+    .execute(db.pool())
+    .await?;
+    Ok(())
+}
+
+fn privacy_scan(r: &AnyRow) -> Result<PrivacyScan, sqlx::Error> {
+    let findings: String = r.try_get("findings")?;
+    Ok(PrivacyScan {
+        version_id: r.try_get("version_id")?,
+        status: r.try_get("status")?,
+        total: r.try_get("total")?,
+        findings: serde_json::from_str(&findings).unwrap_or_default(),
+        justification: r.try_get("justification")?,
+    })
+}
+
+/// The scans of the current versions of a dataset's live resources that
+/// found personal data nobody has justified: what keeps it from being
+/// published. With the resource's name.
+pub async fn privacy_blocking(
+    conn: &mut AnyConnection,
+    dataset_id: i64,
+) -> Result<Vec<(String, i64, PrivacyScan)>, sqlx::Error> {
+    let rows = sqlx::query(
+        "SELECT r.name, v.number, p.version_id, p.status, p.total, p.findings, p.justification \
+         FROM resources r JOIN resource_versions v ON v.resource_id = r.id \
+         JOIN privacy_scans p ON p.version_id = v.id \
+         WHERE r.dataset_id = $1 AND r.deleted_at IS NULL AND p.status = 'found' \
+         AND v.number = (SELECT MAX(number) FROM resource_versions w WHERE w.resource_id = r.id) \
+         ORDER BY r.position, r.id",
+    )
+    .bind(dataset_id)
+    .fetch_all(conn)
+    .await?;
+    rows.iter()
+        .map(|r| Ok((r.try_get("name")?, r.try_get("number")?, privacy_scan(r)?)))
+        .collect()
+}
+
+/// Records that a version's personal data is lawfully public (e.g. public
+/// servants' names and salaries); the justification goes to the audit log.
+pub async fn clear_privacy(
+    conn: &mut AnyConnection,
+    actor: &Actor,
+    version_id: i64,
+    justification: &str,
+) -> Result<bool, sqlx::Error> {
+    let now = kernel::time::now();
+    let done = sqlx::query(
+        "UPDATE privacy_scans SET status = 'cleared', justification = $1, cleared_by = $2, cleared_at = $3 \
+         WHERE version_id = $4 AND status = 'found'",
+    )
+    .bind(justification)
+    .bind(actor.user_id)
+    .bind(&now)
+    .bind(version_id)
+    .execute(&mut *conn)
+    .await?
+    .rows_affected();
+    if done == 0 {
+        return Ok(false);
+    }
+    audit::record(
+        conn,
+        actor,
+        Change::new("resource_version", version_id, "personal_data_justified")
+            .after(serde_json::json!({ "justification": justification })),
+    )
+    .await?;
+    Ok(true)
+}
+
+/// Whether a current file of the dataset (a table or a text) has not been
+/// scanned for personal data yet: it may not be published meanwhile.
+pub async fn privacy_pending(
+    conn: &mut AnyConnection,
+    dataset_id: i64,
+) -> Result<bool, sqlx::Error> {
+    let n: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM resources r JOIN resource_versions v ON v.resource_id = r.id \
+         WHERE r.dataset_id = $1 AND r.deleted_at IS NULL \
+         AND v.number = (SELECT MAX(number) FROM resource_versions w WHERE w.resource_id = r.id) \
+         AND (UPPER(v.format) IN ('CSV', 'TSV', 'XLSX', 'XLS') \
+              OR LOWER(v.filename) LIKE '%.csv' OR LOWER(v.filename) LIKE '%.tsv' \
+              OR LOWER(v.filename) LIKE '%.tab' OR LOWER(v.filename) LIKE '%.txt' \
+              OR LOWER(v.filename) LIKE '%.md' OR LOWER(v.filename) LIKE '%.markdown' \
+              OR LOWER(v.filename) LIKE '%.text') \
+         AND NOT EXISTS (SELECT 1 FROM privacy_scans p WHERE p.version_id = v.id)",
+    )
+    .bind(dataset_id)
+    .fetch_one(conn)
+    .await?;
+    Ok(n > 0)
 }

@@ -28,6 +28,19 @@ pub fn routes() -> Routes {
     Routes::new()
         .get("/api/3/action/datastore_search", &QUERY, datastore_search)
         .post("/api/3/action/datastore_search", &QUERY, datastore_search)
+        // CKAN answers at both addresses (the `ckanapi` client calls this one).
+        .get("/api/action/datastore_search", &QUERY, datastore_search)
+        .post("/api/action/datastore_search", &QUERY, datastore_search)
+        .get(
+            "/api/action/datastore_search_sql",
+            &QUERY,
+            datastore_search_sql,
+        )
+        .post(
+            "/api/action/datastore_search_sql",
+            &QUERY,
+            datastore_search_sql,
+        )
         .get(
             "/api/3/action/datastore_search_sql",
             &QUERY,

@@ -61,10 +61,46 @@ pub struct IngestVersion {
     pub tmp_dir: PathBuf,
 }
 
-/// A file to read: the blob itself on a local store, or a temporary copy.
-struct Local {
-    path: PathBuf,
+/// A file to read: the blob itself on a local store, or a temporary copy
+/// (removed when dropped).
+pub(crate) struct Local {
+    pub(crate) path: PathBuf,
     temporary: bool,
+}
+
+/// The bytes of a blob as a local file: the blob itself on a local store,
+/// else a temporary copy in `tmp_dir`.
+pub(crate) async fn local_copy(
+    files: &FileStore,
+    tmp_dir: &std::path::Path,
+    sha256: &str,
+) -> Result<Local, Stop> {
+    let files_error = |e: kernel::files::FileError| Stop::Retry(e.to_string());
+    if let Some(path) = files.local_path(sha256).map_err(files_error)? {
+        return Ok(Local {
+            path,
+            temporary: false,
+        });
+    }
+    tokio::fs::create_dir_all(tmp_dir)
+        .await
+        .map_err(|e| Stop::Retry(e.to_string()))?;
+    // Unique per process and call: two jobs may copy the same blob at once.
+    static NEXT: AtomicU64 = AtomicU64::new(0);
+    let path = tmp_dir.join(format!(
+        "ingest-{sha256}-{}-{}",
+        std::process::id(),
+        NEXT.fetch_add(1, Ordering::Relaxed)
+    ));
+    let local = Local {
+        path,
+        temporary: true,
+    };
+    files
+        .download_to(sha256, &local.path)
+        .await
+        .map_err(files_error)?;
+    Ok(local)
 }
 
 impl Drop for Local {
@@ -513,31 +549,6 @@ async fn load_rows(
 }
 
 impl IngestVersion {
-    async fn local_copy(&self, sha256: &str) -> Result<Local, Stop> {
-        let files_error = |e: kernel::files::FileError| Stop::Retry(e.to_string());
-        if let Some(path) = self.files.local_path(sha256).map_err(files_error)? {
-            return Ok(Local {
-                path,
-                temporary: false,
-            });
-        }
-        tokio::fs::create_dir_all(&self.tmp_dir)
-            .await
-            .map_err(|e| Stop::Retry(e.to_string()))?;
-        let path = self
-            .tmp_dir
-            .join(format!("ingest-{sha256}-{}", std::process::id()));
-        let local = Local {
-            path,
-            temporary: true,
-        };
-        self.files
-            .download_to(sha256, &local.path)
-            .await
-            .map_err(files_error)?;
-        Ok(local)
-    }
-
     async fn ingest(
         &self,
         ctx: &JobContext,
@@ -547,7 +558,7 @@ impl IngestVersion {
         schema: Option<tabular::Schema>,
         dictionary: &[(String, String)],
     ) -> Result<(i64, Vec<usize>), Stop> {
-        let local = self.local_copy(sha256).await?;
+        let local = local_copy(&self.files, &self.tmp_dir, sha256).await?;
         let options = tabular::Options {
             format,
             schema,

@@ -7,6 +7,7 @@ pub mod datastore;
 pub mod geo;
 pub mod http;
 pub mod job;
+pub mod privacy;
 pub mod query;
 pub mod sql;
 pub mod store;
@@ -64,17 +65,31 @@ pub fn capability() -> Capability {
             let Some(ds) = state.service::<datastore::Datastore>() else {
                 return vec![];
             };
-            vec![Arc::new(job::IngestVersion {
-                db: state.db.clone(),
-                files: state.files.clone(),
-                datastore: ds.clone(),
-                tmp_dir: state.config.data_dir.join("tmp"),
-            })]
+            vec![
+                Arc::new(job::IngestVersion {
+                    db: state.db.clone(),
+                    files: state.files.clone(),
+                    datastore: ds.clone(),
+                    tmp_dir: state.config.data_dir.join("tmp"),
+                }),
+                Arc::new(privacy::PrivacyScan {
+                    db: state.db.clone(),
+                    files: state.files.clone(),
+                    tmp_dir: state.config.data_dir.join("tmp"),
+                    state: state.clone(),
+                }),
+            ]
         },
-        subscriptions: vec![Subscription {
-            event: RESOURCE_VERSION_CREATED,
-            job: job::INGEST_VERSION,
-        }],
+        subscriptions: vec![
+            Subscription {
+                event: RESOURCE_VERSION_CREATED,
+                job: job::INGEST_VERSION,
+            },
+            Subscription {
+                event: RESOURCE_VERSION_CREATED,
+                job: privacy::PRIVACY_SCAN,
+            },
+        ],
         ..Capability::new("ingest")
     }
 }

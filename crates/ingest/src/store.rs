@@ -341,3 +341,14 @@ pub async fn serving(db: &Db, resource_id: i64) -> Result<Option<Ingest>, sqlx::
         .await?;
     row.as_ref().map(ingest).transpose()
 }
+
+/// Which of these versions have a table ready to query.
+pub async fn ready_versions(db: &Db, version_ids: &[i64]) -> Result<Vec<i64>, sqlx::Error> {
+    db.fetch_all_in(version_ids, |list| {
+        format!("SELECT version_id FROM ingests WHERE status = 'ready' AND version_id IN ({list})")
+    })
+    .await?
+    .iter()
+    .map(|r| r.try_get("version_id"))
+    .collect()
+}

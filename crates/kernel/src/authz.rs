@@ -143,6 +143,25 @@ impl Actor {
             .iter()
             .any(|(b, r)| *b == body && roles.contains(r))
     }
+
+    /// Institute staff: a signed-in platform administrator or reviewer.
+    pub fn is_institute(&self) -> bool {
+        self.is_signed_in() && matches!(self.role, Role::PlatformAdmin | Role::InstituteReviewer)
+    }
+
+    /// Edits for `body`: one of its editors or administrators, or a
+    /// platform administrator.
+    pub fn edits_for(&self, body: i64) -> bool {
+        self.role == Role::PlatformAdmin
+            || self.has_body_role(body, &[Role::BodyAdmin, Role::BodyEditor])
+    }
+
+    /// Sees what `body` has not made public: its editors and the institute.
+    pub fn is_insider_of(&self, body: i64) -> bool {
+        self.is_institute()
+            || (self.is_signed_in()
+                && self.has_body_role(body, &[Role::BodyAdmin, Role::BodyEditor]))
+    }
 }
 
 /// When an action is allowed.

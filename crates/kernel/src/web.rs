@@ -704,6 +704,24 @@ async fn choose_locale(mut req: Request, next: Next) -> Response {
     res
 }
 
+/// The action named by a CKAN Action API path (`/api/3/action/x`, `/api/action/x`).
+pub fn ckan_action(path: &str) -> Option<&str> {
+    path.strip_prefix("/api/3/action/")
+        .or_else(|| path.strip_prefix("/api/action/"))
+        .filter(|a| !a.is_empty() && !a.contains('/'))
+}
+
+/// CKAN's `error.__type` for an HTTP status.
+pub fn ckan_error_type(status: StatusCode) -> &'static str {
+    match status.as_u16() {
+        401 | 403 => "Authorization Error",
+        404 => "Not Found Error",
+        409 | 413 | 415 | 422 => "Validation Error",
+        400..=499 => "Bad Request",
+        _ => "Internal Server Error",
+    }
+}
+
 /// Renders every error answer as a page in the person's language (or JSON for
 /// API clients), unless the handler already rendered it.
 async fn error_pages(State(state): State<AppState>, req: Request, next: Next) -> Response {
@@ -783,7 +801,18 @@ async fn error_pages(State(state): State<AppState>, req: Request, next: Next) ->
             kept.append(name.clone(), v.clone());
         }
     }
-    let mut out = if wants_json {
+    let mut out = if let Some(action) = ckan_action(&path) {
+        // CKAN clients read CKAN's envelope, whoever refused the request.
+        (
+            status,
+            axum::Json(serde_json::json!({
+                "help": format!("{}/api/3/action/help_show?name={action}", state.config.public_url()),
+                "success": false,
+                "error": { "__type": ckan_error_type(status), "message": message },
+            })),
+        )
+            .into_response()
+    } else if wants_json {
         (
             status,
             axum::Json(serde_json::json!({

@@ -85,18 +85,26 @@ async fn legal(ctx: Ctx) -> Result<Response, Error> {
     ctx.render(template, context! {})
 }
 
-/// `/robots.txt`: everything public may be indexed.
-async fn robots() -> &'static str {
-    "User-agent: *\nAllow: /\n"
+/// `/robots.txt`: everything public may be indexed; the sitemap says what
+/// there is (an absolute URL, as the protocol requires).
+async fn robots(ctx: Ctx) -> String {
+    format!(
+        "User-agent: *\nAllow: /\nSitemap: {}/sitemap.xml\n",
+        ctx.state.config.public_url()
+    )
 }
 
 fn routes() -> Routes {
     let mut r = Routes::new()
         .get("/", &VIEW_PORTAL, home)
         .get("/robots.txt", &VIEW_PORTAL, robots);
-    // `/datos` belongs to the catalog; the other sections keep their landing
-    // page here until their capability arrives.
-    for (path, _) in SECTIONS.iter().filter(|(p, _)| *p != "/datos") {
+    // `/datos` belongs to the catalog and `/transparencia-proactiva` to
+    // proactive; the other sections keep their landing page here until their
+    // capability arrives.
+    for (path, _) in SECTIONS
+        .iter()
+        .filter(|(p, _)| !["/datos", "/transparencia-proactiva"].contains(p))
+    {
         r = r.get(path, &VIEW_PORTAL, section);
     }
     for (path, _) in LEGAL {

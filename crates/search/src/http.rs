@@ -14,9 +14,8 @@ use kernel::web::{Ctx, Routes};
 use kernel::Error;
 use minijinja::context;
 use serde::Serialize;
-use serde_json::{json, Map, Value as J};
+use serde_json::json;
 
-use crate::ckan::{self, ParamError};
 use crate::index::SearchIndex;
 use crate::{SearchQuery, SearchResults, Sort, MAX_WINDOW};
 
@@ -27,10 +26,6 @@ pub fn routes() -> Routes {
     Routes::new()
         .get("/buscar", &SEARCH, page)
         .get("/buscar/sugerencias", &SEARCH, suggestions)
-        .get("/api/3/action/package_search", &SEARCH, package_search_get)
-        .post("/api/3/action/package_search", &SEARCH, package_search_post)
-        .get("/api/action/package_search", &SEARCH, package_search_get)
-        .post("/api/action/package_search", &SEARCH, package_search_post)
 }
 
 /// Results per page.
@@ -56,11 +51,12 @@ pub const FILTERS: [(&str, &str); 8] = [
 ];
 
 /// Kinds of documents: parameter value → kind. Later capabilities' kinds
-/// (practices, plans…) are searched under "todo" until they get a tab.
-pub const KINDS: [(&str, &str); 3] = [
+/// (plans, calls…) are searched under "todo" until they get a tab.
+pub const KINDS: [(&str, &str); 4] = [
     ("conjuntos", "dataset"),
     ("recursos", "resource"),
     ("sujetos", "body"),
+    ("practicas", "practice"),
 ];
 
 const SORTS: [(&str, Sort); 4] = [
@@ -244,14 +240,16 @@ fn facet_key(param: &str) -> &'static str {
         .map_or("", |(_, key)| *key)
 }
 
-fn index(ctx: &Ctx) -> Result<&SearchIndex, Error> {
+/// The search service of this process.
+pub fn index(ctx: &Ctx) -> Result<&SearchIndex, Error> {
     ctx.state
         .service::<Arc<SearchIndex>>()
         .map(|i| i.as_ref())
         .ok_or_else(Error::unavailable)
 }
 
-fn unavailable(e: crate::SearchError) -> Error {
+/// A failed search, logged, as the person's 503.
+pub fn unavailable(e: crate::SearchError) -> Error {
     tracing::error!(error = %e, "search failed");
     Error::user(StatusCode::SERVICE_UNAVAILABLE, "search-unavailable")
 }
@@ -320,7 +318,11 @@ impl Default for LabelCache {
 }
 
 /// Labels of facet values, from the capabilities that own them.
-async fn labels(ctx: &Ctx, key: &str, values: &[String]) -> Result<HashMap<String, String>, Error> {
+pub async fn labels(
+    ctx: &Ctx,
+    key: &str,
+    values: &[String],
+) -> Result<HashMap<String, String>, Error> {
     if key == "type" {
         return Ok(values
             .iter()
@@ -561,105 +563,6 @@ async fn suggestions(
         header::HeaderValue::from_static("public, max-age=60"),
     );
     Ok(res)
-}
-
-// ------------------------------------------------------------- CKAN
-
-const HELP: &str = "/api/3/action/help_show?name=package_search";
-
-fn ckan_validation(e: &ParamError) -> Response {
-    let body = json!({
-        "help": HELP,
-        "success": false,
-        "error": { "__type": "Validation Error", "message": e.to_string() },
-    });
-    (StatusCode::CONFLICT, axum::Json(body)).into_response()
-}
-
-async fn package_search_get(
-    ctx: Ctx,
-    Query(pairs): Query<Vec<(String, String)>>,
-) -> Result<Response, Error> {
-    let parsed = ckan::parse_package_search(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())));
-    match parsed {
-        Ok(q) => package_search(&ctx, q).await,
-        Err(e) => Ok(ckan_validation(&e)),
-    }
-}
-
-async fn package_search_post(ctx: Ctx, body: axum::body::Bytes) -> Result<Response, Error> {
-    let value: J = if body.iter().all(u8::is_ascii_whitespace) {
-        json!({})
-    } else {
-        match serde_json::from_slice(&body) {
-            Ok(v) => v,
-            Err(_) => return Ok(ckan_validation(&ParamError::Body)),
-        }
-    };
-    match ckan::parse_package_search_json(&value) {
-        Ok(q) => package_search(&ctx, q).await,
-        Err(e) => Ok(ckan_validation(&e)),
-    }
-}
-
-/// CKAN's answer. Each result carries what the index knows (id, name,
-/// title, url); the interoperability capability gives full package
-/// dictionaries.
-async fn package_search(ctx: &Ctx, query: SearchQuery) -> Result<Response, Error> {
-    let found = index(ctx)?.search(&query).await.map_err(unavailable)?;
-    let mut facets = Map::new();
-    let mut search_facets = Map::new();
-    for (key, counts) in &found.facets {
-        let field = ckan::ckan_field(key);
-        let values: Vec<String> = counts.iter().map(|c| c.value.clone()).collect();
-        let names = labels(ctx, key, &values).await?;
-        let mut plain = Map::new();
-        let mut items = vec![];
-        for c in counts {
-            plain.insert(c.value.clone(), J::from(c.count));
-            items.push(json!({
-                "name": c.value,
-                "display_name": names.get(&c.value).unwrap_or(&c.value),
-                "count": c.count,
-            }));
-        }
-        facets.insert(field.to_string(), J::Object(plain));
-        search_facets.insert(field.to_string(), json!({ "title": field, "items": items }));
-    }
-    let results: Vec<J> = found
-        .hits
-        .iter()
-        .map(|h| {
-            json!({
-                "id": h.id,
-                "name": h.url.rsplit('/').next().unwrap_or_default(),
-                "title": h.title,
-                "type": h.kind,
-                "url": format!("{}{}", ctx.state.config.public_url(), h.url),
-            })
-        })
-        .collect();
-    let body = json!({
-        "help": HELP,
-        "success": true,
-        "result": {
-            "count": found.total,
-            "sort": ckan_sort(query.sort),
-            "facets": facets,
-            "search_facets": search_facets,
-            "results": results,
-        },
-    });
-    Ok(axum::Json(body).into_response())
-}
-
-fn ckan_sort(s: Sort) -> &'static str {
-    match s {
-        Sort::Relevance => "score desc, metadata_modified desc",
-        Sort::Newest => "metadata_modified desc",
-        Sort::MostDownloaded => "downloads desc",
-        Sort::Title => "title_string asc",
-    }
 }
 
 #[cfg(test)]

@@ -287,3 +287,40 @@ pub async fn add_link(app: &TestApp, dataset: &str, slug: &str, name: &str, url:
     .expect("resource");
     tx.commit().await.expect("commit");
 }
+
+/// A write token made through the account page by `email`, the demo
+/// administrator of one body, for that body.
+pub async fn write_token(app: &TestApp, email: &str) -> String {
+    let slug = if email.contains("finanzas") {
+        "secretaria-de-finanzas"
+    } else {
+        "ayuntamiento-de-zacazonapan"
+    };
+    let body_id: i64 = sqlx::query_scalar("SELECT id FROM bodies WHERE slug = $1")
+        .bind(slug)
+        .fetch_one(app.app_state.db.pool())
+        .await
+        .expect("write token");
+    let client = app.sign_in(email, accounts::DEMO_PASSWORD).await;
+    let r = app
+        .post_form(
+            &client,
+            "/cuenta",
+            "/cuenta/tokens",
+            &[
+                ("name", "ckan"),
+                ("scope", "write"),
+                ("body", &body_id.to_string()),
+                ("days", "30"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), 200);
+    let html = r.text().await.expect("write token");
+    let start = html.find("apt_").expect("write token");
+    html[start..]
+        .split('<')
+        .next()
+        .expect("write token")
+        .to_string()
+}

@@ -118,3 +118,25 @@ catalog-schema-error-utf8 = The schema file must be UTF-8.
 catalog-schema-error-read = What you sent could not be read; please try again.
 catalog-search-label = Search the catalogue (filter by theme, format, public body or year on the results page)
 catalog-search-button = Search
+
+catalog-privacy-blocked = It cannot be published: a file contains personal data. Remove it and upload a new version, or ask Infoem to record why the law makes it public.
+catalog-privacy-blocked-title = Personal data
+catalog-privacy-title = Personal data found
+catalog-privacy-lead = Before publishing, every file is checked for CURP, personal RFC, e-mails, phones, voter keys, CLABE and card numbers. These files contain personal data: remove it and upload a new version. If the law makes it public (e.g. public servants' names and salaries), Infoem may record so with a justification.
+catalog-privacy-total = { $total ->
+    [one] 1 item of personal data (shown masked)
+   *[other] { $total } items of personal data (the first shown, masked)
+}
+catalog-privacy-where = row { $row }, column { $column }
+catalog-privacy-justify = Justification that this data is public by law
+catalog-privacy-justify-hint = Cite the legal basis; it is kept in the audit log. At least 20 characters.
+catalog-privacy-justify-button = Record the justification
+catalog-privacy-justification = The justification must have 20 to 5,000 characters and cite its basis.
+catalog-privacy-kind-curp = CURP
+catalog-privacy-kind-rfc = Personal RFC
+catalog-privacy-kind-email = E-mail
+catalog-privacy-kind-telefono = Phone
+catalog-privacy-kind-clave_elector = Voter key
+catalog-privacy-kind-clabe = CLABE
+catalog-privacy-kind-tarjeta = Card number
+catalog-privacy-waiting = It will be published as soon as we finish checking its files for personal data (usually a few seconds; reload the page).

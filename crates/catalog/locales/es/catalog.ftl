@@ -118,3 +118,25 @@ catalog-schema-error-utf8 = El archivo del esquema debe estar en UTF-8.
 catalog-schema-error-read = No se pudo leer lo que envió; intente de nuevo.
 catalog-search-label = Buscar en el catálogo (por tema, formato, sujeto obligado o año en la página de resultados)
 catalog-search-button = Buscar
+
+catalog-privacy-blocked = No se puede publicar: un archivo contiene datos personales. Quítelos y suba una versión nueva, o pida al Infoem que registre por qué son públicos por ley.
+catalog-privacy-blocked-title = Datos personales
+catalog-privacy-title = Datos personales encontrados
+catalog-privacy-lead = Antes de publicar, revisamos cada archivo en busca de CURP, RFC de personas, correos, teléfonos, claves de elector, CLABE y tarjetas. Estos archivos tienen datos personales: quítelos y suba una versión nueva. Si la ley los hace públicos (por ejemplo, nombres y sueldos de servidores públicos), el Infoem puede registrarlo con una justificación.
+catalog-privacy-total = { $total ->
+    [one] 1 dato personal (se muestran enmascarados)
+   *[other] { $total } datos personales (se muestran los primeros, enmascarados)
+}
+catalog-privacy-where = fila { $row }, columna { $column }
+catalog-privacy-justify = Justificación de que estos datos son públicos por ley
+catalog-privacy-justify-hint = Cite el fundamento; queda en el registro de auditoría. Al menos 20 caracteres.
+catalog-privacy-justify-button = Registrar la justificación
+catalog-privacy-justification = La justificación debe tener entre 20 y 5,000 caracteres y citar su fundamento.
+catalog-privacy-kind-curp = CURP
+catalog-privacy-kind-rfc = RFC de persona física
+catalog-privacy-kind-email = Correo electrónico
+catalog-privacy-kind-telefono = Teléfono
+catalog-privacy-kind-clave_elector = Clave de elector
+catalog-privacy-kind-clabe = CLABE
+catalog-privacy-kind-tarjeta = Número de tarjeta
+catalog-privacy-waiting = Se publicará en cuanto terminemos de revisar que sus archivos no contengan datos personales (suele tardar unos segundos; recargue la página).

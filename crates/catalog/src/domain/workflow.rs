@@ -154,9 +154,59 @@ pub fn transition(
     }
 }
 
+/// What "make it public" (CKAN's `state: active`) means now: publish if
+/// allowed; for a body under review, send it to review instead; `None` if
+/// there is nothing to do yet (already there, or no resource so far: it is
+/// then published when its first resource arrives).
+pub fn toward_public(
+    current: Status,
+    who: Who,
+    needs_review: bool,
+    has_resources: bool,
+) -> Result<Option<Status>, WorkflowError> {
+    if current == Status::Published || (current == Status::InReview && !who.institute) {
+        return Ok(None);
+    }
+    match transition(current, Step::Publish, who, needs_review, has_resources) {
+        Ok(to) => Ok(Some(to)),
+        Err(WorkflowError::NoResources) => Ok(None),
+        Err(WorkflowError::NeedsReview) if has_resources => {
+            transition(current, Step::Submit, who, needs_review, has_resources).map(Some)
+        }
+        Err(WorkflowError::NeedsReview) => Ok(None),
+        Err(e) => Err(e),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn asking_to_be_public_publishes_reviews_or_waits_for_a_resource() {
+        use Status::*;
+        assert_eq!(
+            toward_public(Draft, MEMBER, false, true),
+            Ok(Some(Published))
+        );
+        assert_eq!(toward_public(Draft, MEMBER, true, true), Ok(Some(InReview)));
+        assert_eq!(toward_public(Draft, MEMBER, false, false), Ok(None));
+        assert_eq!(toward_public(Draft, MEMBER, true, false), Ok(None));
+        assert_eq!(toward_public(Published, MEMBER, false, true), Ok(None));
+        assert_eq!(toward_public(InReview, MEMBER, true, true), Ok(None));
+        assert_eq!(
+            toward_public(InReview, STAFF, true, true),
+            Ok(Some(Published))
+        );
+        assert_eq!(
+            toward_public(Unpublished, MEMBER, false, true),
+            Ok(Some(Published))
+        );
+        assert_eq!(
+            toward_public(Draft, NOBODY, false, true),
+            Err(WorkflowError::NotAllowed)
+        );
+    }
 
     const MEMBER: Who = Who {
         body_member: true,

@@ -46,23 +46,21 @@ pub fn routes() -> Routes {
         .post("/datos/{slug}/devolver", &REVIEW, step)
         .post("/datos/{slug}/eliminar", &DELETE, delete)
         .post("/datos/{slug}/restaurar", &RESTORE, restore)
+        .post(
+            "/datos/{slug}/datos-personales/{version}",
+            &REVIEW,
+            justify_personal_data,
+        )
 }
 
 const PAGE: i64 = 20;
 
 fn is_staff(ctx: &Ctx) -> bool {
-    ctx.actor.is_signed_in()
-        && matches!(
-            ctx.actor.role,
-            Role::PlatformAdmin | Role::InstituteReviewer
-        )
+    ctx.actor.is_institute()
 }
 
 fn is_member(ctx: &Ctx, body_id: i64) -> bool {
-    ctx.actor.role == Role::PlatformAdmin
-        || ctx
-            .actor
-            .has_body_role(body_id, &[Role::BodyAdmin, Role::BodyEditor])
+    ctx.actor.edits_for(body_id)
 }
 
 /// The dataset, if this person may see it: public ones for everyone, the rest
@@ -311,14 +309,8 @@ async fn create(ctx: Ctx, Form(pairs): Form<Vec<(String, String)>>) -> Result<Re
     };
     ctx.authorize(&EDIT, Subject::Body(body.id))?;
     let mut tx = ctx.state.db.begin().await?;
-    let base = dataset::slug_for(&meta.title, |_| false);
-    // Find a free slug (few datasets share a title: a handful of queries at most).
-    let mut slug = base.clone();
-    let mut n = 1;
-    while store::slug_taken(&mut tx, &slug).await? {
-        n += 1;
-        slug = format!("{base}-{n}");
-    }
+    let slug =
+        store::free_dataset_slug(&mut tx, &dataset::slug_for(&meta.title, |_| false)).await?;
     let id = store::create_dataset(&mut tx, &ctx.actor, &slug, body.id, &meta, false).await?;
     crate::search::changed(&mut tx, &ctx.state, id, None).await?;
     tx.commit().await?;
@@ -377,6 +369,26 @@ async fn show(ctx: Ctx, Path(slug): Path<String>) -> Result<Response, Error> {
     let en = ctx.locale == kernel::i18n::Locale::En;
     let licence = Licence::by_code(&d.meta.licence);
     let frequency = d.meta.frequency.as_deref().and_then(Frequency::by_code);
+    // What other capabilities put in the page's <head> (schema.org JSON-LD,
+    // alternate links to the dataset in other formats).
+    let head_fragments = ctx.fragments("dataset-head", d.id).await?;
+    // Personal data found in its files: its people and the institute see
+    // where (masked), and the institute may record that it is lawful.
+    let (waiting_publication, personal_data) = if member || staff {
+        let mut conn = ctx.state.db.pool().acquire().await?;
+        let waiting = d.status() != workflow::Status::Published
+            && store::publish_when_ready(&mut conn, d.id).await?;
+        let found: Vec<minijinja::Value> = store::privacy_blocking(&mut conn, d.id)
+            .await?
+            .into_iter()
+            .map(|(resource, number, scan)| {
+                context! { resource => resource, number => number, scan => scan }
+            })
+            .collect();
+        (waiting, found)
+    } else {
+        (false, vec![])
+    };
     ctx.render(
         "catalog/dataset.html",
         context! {
@@ -394,9 +406,62 @@ async fn show(ctx: Ctx, Path(slug): Path<String>) -> Result<Response, Error> {
             may_restore => ctx.actor.role == Role::PlatformAdmin,
             steps => steps,
             needs_resources => !has_resources,
+            head_fragments => head_fragments,
+            personal_data => personal_data,
+            waiting_publication => waiting_publication,
+            may_justify => staff,
             api_url => format!("{}/api/3/action/package_show?id={}", ctx.state.config.public_url(), d.slug),
         },
     )
+}
+
+/// Moves a dataset toward public view as far as the workflow allows now
+/// (published, or in review for hosted bodies); if it has no resource yet,
+/// remembers to do so when the first arrives. Inside the caller's
+/// transaction. Returns the status it ends in.
+pub async fn make_public(
+    ctx: &Ctx,
+    conn: &mut kernel::db::AnyConnection,
+    d: &Dataset,
+) -> Result<workflow::Status, Error> {
+    let body = store::body_ref(&ctx.state.db, d.body_id)
+        .await?
+        .ok_or_else(Error::not_found)?;
+    let who = Who {
+        body_member: is_member(ctx, d.body_id),
+        institute: is_staff(ctx),
+    };
+    let has_resources = store::resource_count(conn, d.id).await? > 0;
+    let current = d.status();
+    match workflow::toward_public(current, who, body.hosted, has_resources) {
+        // A file not yet checked for personal data, or found with some that
+        // nobody justified: it waits (the scan publishes it when clean; the
+        // page says why otherwise).
+        Ok(Some(workflow::Status::Published))
+            if store::privacy_pending(conn, d.id).await?
+                || !store::privacy_blocking(conn, d.id).await?.is_empty() =>
+        {
+            store::set_publish_when_ready(conn, d.id, true).await?;
+            Ok(current)
+        }
+        Ok(Some(to)) => {
+            store::set_status(conn, &ctx.actor, d.id, current, to, None).await?;
+            store::set_publish_when_ready(conn, d.id, false).await?;
+            crate::search::changed_with_resources(conn, &ctx.state, d.id).await?;
+            Ok(to)
+        }
+        Ok(None) => {
+            let waiting = !has_resources && current != workflow::Status::Published;
+            store::set_publish_when_ready(conn, d.id, waiting).await?;
+            Ok(current)
+        }
+        Err(workflow::WorkflowError::NotAllowed) => Err(Error::forbidden()),
+        Err(e) => Err(Error::conflict(match e {
+            workflow::WorkflowError::NeedsReview => "catalog-workflow-needs-review",
+            workflow::WorkflowError::NoResources => "catalog-workflow-no-resources",
+            _ => "catalog-workflow-wrong-state",
+        })),
+    }
 }
 
 async fn editable(ctx: &Ctx, slug: &str) -> Result<Dataset, Error> {
@@ -489,6 +554,20 @@ async fn step(
             }
         },
     )?;
+    if to == workflow::Status::Published {
+        let mut conn = ctx.state.db.pool().acquire().await?;
+        if store::privacy_pending(&mut conn, d.id).await? {
+            // Published as soon as its files are checked (the scan does it).
+            drop(conn);
+            let mut tx = ctx.state.db.begin().await?;
+            store::set_publish_when_ready(&mut tx, d.id, true).await?;
+            tx.commit().await?;
+            return Ok(Redirect::to(&format!("/datos/{slug}")).into_response());
+        }
+        if !store::privacy_blocking(&mut conn, d.id).await?.is_empty() {
+            return Err(Error::conflict("catalog-privacy-blocked"));
+        }
+    }
     let comment = form
         .comentario
         .as_deref()
@@ -516,6 +595,35 @@ async fn delete(ctx: Ctx, Path(slug): Path<String>) -> Result<Response, Error> {
     let mut tx = ctx.state.db.begin().await?;
     store::set_deleted(&mut tx, &ctx.actor, d.id, true).await?;
     crate::search::changed_with_resources(&mut tx, &ctx.state, d.id).await?;
+    tx.commit().await?;
+    Ok(Redirect::to(&format!("/datos/{slug}")).into_response())
+}
+
+#[derive(Debug, Deserialize, Default)]
+pub struct JustifyForm {
+    #[serde(default)]
+    justificacion: String,
+}
+
+/// A reviewer records that the personal data found in a version is lawfully
+/// public; the justification is kept in the audit log.
+async fn justify_personal_data(
+    ctx: Ctx,
+    Path((slug, version)): Path<(String, i64)>,
+    Form(form): Form<JustifyForm>,
+) -> Result<Response, Error> {
+    let d = visible(&ctx, &slug).await?;
+    let justification = form.justificacion.trim();
+    let n = justification.chars().count();
+    if !(20..=5_000).contains(&n) {
+        return Err(Error::bad_request("catalog-privacy-justification"));
+    }
+    let mut tx = ctx.state.db.begin().await?;
+    let blocking = store::privacy_blocking(&mut tx, d.id).await?;
+    if !blocking.iter().any(|(_, _, s)| s.version_id == version) {
+        return Err(Error::not_found());
+    }
+    store::clear_privacy(&mut tx, &ctx.actor, version, justification).await?;
     tx.commit().await?;
     Ok(Redirect::to(&format!("/datos/{slug}")).into_response())
 }

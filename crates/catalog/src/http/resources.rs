@@ -124,13 +124,7 @@ const SAFE_MEDIA_TYPES: &[&str] = &[
 
 /// Members of the dataset's body and institute staff see what is not public.
 pub fn is_insider(ctx: &Ctx, body_id: i64) -> bool {
-    ctx.actor.is_signed_in()
-        && (matches!(
-            ctx.actor.role,
-            Role::PlatformAdmin | Role::InstituteReviewer
-        ) || ctx
-            .actor
-            .has_body_role(body_id, &[Role::BodyAdmin, Role::BodyEditor]))
+    ctx.actor.is_insider_of(body_id)
 }
 
 /// May this person see the dataset? Everyone a public one; its body's people
@@ -232,9 +226,10 @@ fn add_problem(ctx: &Ctx, errors: &mut Errors, field: &'static str, problem: Pro
 
 /// Something wrong with a text field: the i18n key and the limit broken.
 #[derive(Debug, Clone, Copy)]
-struct Problem {
-    key: &'static str,
-    max: Option<usize>,
+pub struct Problem {
+    /// The i18n key of the message (it takes `$max` when `max` is set).
+    pub key: &'static str,
+    pub max: Option<usize>,
 }
 
 fn too_long(s: &str, max: usize) -> bool {
@@ -243,7 +238,7 @@ fn too_long(s: &str, max: usize) -> bool {
 
 /// An external link: absolute, http or https, with a host. Returns it
 /// normalised (ASCII, as it will be sent in a `Location`).
-fn parse_link(s: &str) -> Option<String> {
+pub fn parse_link(s: &str) -> Option<String> {
     if too_long(s, URL_MAX) {
         return None;
     }
@@ -256,7 +251,7 @@ fn parse_link(s: &str) -> Option<String> {
 
 /// What happened to the file of a form.
 #[derive(Debug)]
-enum FilePart {
+pub enum FilePart {
     /// No file chosen (browsers send an empty part without a name).
     Missing,
     /// A file was chosen but has no bytes.
@@ -276,13 +271,13 @@ enum FilePart {
 
 /// A received upload form.
 #[derive(Debug)]
-struct Received {
-    fields: HashMap<String, String>,
-    file: FilePart,
+pub struct Received {
+    pub fields: HashMap<String, String>,
+    pub file: FilePart,
 }
 
 impl Received {
-    fn text(&self, name: &str) -> String {
+    pub fn text(&self, name: &str) -> String {
         self.fields.get(name).cloned().unwrap_or_default()
     }
 }
@@ -388,9 +383,10 @@ fn clean_filename(raw: &str) -> String {
 /// to the file store. `keep_file` says, from the fields read before the file,
 /// whether the file is worth storing (if the form is already wrong, its bytes
 /// are read and dropped).
-async fn receive(
+pub async fn receive(
     ctx: &Ctx,
     req: Request,
+    file_field: &str,
     keep_file: impl Fn(&HashMap<String, String>) -> bool,
 ) -> Result<Received, Error> {
     let limit = ctx.state.config.max_upload_bytes;
@@ -415,7 +411,7 @@ async fn receive(
         .map_err(|e| multipart_error(e.status()))?
     {
         let name = field.name().unwrap_or_default().to_string();
-        if name != FILE_FIELD {
+        if name != file_field {
             if fields.len() >= TEXT_FIELDS_MAX {
                 return Err(Error::bad_request("error-bad-request"));
             }
@@ -529,17 +525,17 @@ fn interrupted(e: &axum::extract::multipart::MultipartError) -> Error {
 
 /// What was typed in the form to add a resource.
 #[derive(Debug, Default, Serialize)]
-struct NewValues {
-    name: String,
-    description: String,
-    url: String,
+pub struct NewValues {
+    pub name: String,
+    pub description: String,
+    pub url: String,
 }
 
 impl NewValues {
     fn from(r: &Received) -> NewValues {
         NewValues::of(&r.fields)
     }
-    fn of(fields: &HashMap<String, String>) -> NewValues {
+    pub fn of(fields: &HashMap<String, String>) -> NewValues {
         let get = |k: &str| {
             fields
                 .get(k)
@@ -553,7 +549,7 @@ impl NewValues {
         }
     }
     /// What is wrong with the text fields, field by field.
-    fn problems(&self) -> Vec<(&'static str, Problem)> {
+    pub fn problems(&self) -> Vec<(&'static str, Problem)> {
         let mut out = vec![];
         if self.name.is_empty() {
             out.push((
@@ -673,7 +669,7 @@ async fn create_inner(
     let req = pending
         .take()
         .ok_or_else(|| Error::bad_request("error-bad-request"))?;
-    let received = receive(ctx, req, |fields| {
+    let received = receive(ctx, req, FILE_FIELD, |fields| {
         let v = NewValues::of(fields);
         // A link and a file together is an error too: keep nothing.
         v.problems().is_empty() && v.url.is_empty()
@@ -758,6 +754,17 @@ fn free_slug(base: &str, taken: &[String]) -> String {
         .unwrap_or_else(|| base.to_string())
 }
 
+/// A free slug for a new resource of `dataset_id` named `name`.
+pub async fn free_resource_slug(
+    conn: &mut kernel::db::AnyConnection,
+    dataset_id: i64,
+    name: &str,
+) -> Result<String, sqlx::Error> {
+    let base = base_slug(name);
+    let taken = store::resource_slugs_like(conn, dataset_id, &base).await?;
+    Ok(free_slug(&base, &taken))
+}
+
 /// The slug a name asks for.
 fn base_slug(name: &str) -> String {
     let s = kernel::text::slugify(name);
@@ -771,18 +778,17 @@ fn base_slug(name: &str) -> String {
 }
 
 /// Creates the resource and, for a file, its first version: one transaction.
-async fn save_new(
+/// Returns the new resource's slug.
+pub async fn save_new(
     ctx: &Ctx,
     d: &Dataset,
     values: &NewValues,
     link: Option<&str>,
     version: Option<&NewVersion<'_>>,
 ) -> Result<String, Error> {
-    let base = base_slug(&values.name);
     for _ in 0..3 {
         let mut tx = ctx.state.db.begin().await?;
-        let taken = store::resource_slugs_like(&mut tx, d.id, &base).await?;
-        let slug = free_slug(&base, &taken);
+        let slug = free_resource_slug(&mut tx, d.id, &values.name).await?;
         let id = match store::create_resource(
             &mut tx,
             &ctx.actor,
@@ -802,6 +808,10 @@ async fn save_new(
         if let Some(v) = version {
             let created = store::add_version(&mut tx, &ctx.actor, id, v).await?;
             announce_version(ctx, &mut tx, d.id, &created).await?;
+        }
+        // Created through the API as public before it had anything to show.
+        if store::publish_when_ready(&mut tx, d.id).await? {
+            super::datasets::make_public(ctx, &mut tx, d).await?;
         }
         crate::search::changed(&mut tx, &ctx.state, d.id, Some(id)).await?;
         tx.commit().await?;
@@ -862,7 +872,7 @@ async fn new_version_inner(
     let req = pending
         .take()
         .ok_or_else(|| Error::bad_request("error-bad-request"))?;
-    let received = receive(ctx, req, |fields| {
+    let received = receive(ctx, req, FILE_FIELD, |fields| {
         !too_long(
             fields.get("notes").map(|s| s.trim()).unwrap_or_default(),
             NOTES_MAX,
@@ -921,27 +931,38 @@ async fn new_version_inner(
         filename,
         notes: Some(notes.as_str()).filter(|n| !n.is_empty()),
     };
+    save_version(ctx, &d, &r, &version).await?;
+    Ok(Redirect::to(&format!(
+        "/datos/{}/recursos/{}?aviso=version",
+        d.slug, r.slug
+    ))
+    .into_response())
+}
+
+/// Adds the next version of a file resource (its bytes already stored), in
+/// one transaction with its announcement to ingest and search.
+pub async fn save_version(
+    ctx: &Ctx,
+    d: &Dataset,
+    r: &Resource,
+    version: &NewVersion<'_>,
+) -> Result<store::Version, Error> {
     let mut attempts = 0;
     loop {
         attempts += 1;
         let mut tx = ctx.state.db.begin().await?;
-        match store::add_version(&mut tx, &ctx.actor, r.id, &version).await {
+        match store::add_version(&mut tx, &ctx.actor, r.id, version).await {
             Ok(created) => {
                 announce_version(ctx, &mut tx, d.id, &created).await?;
                 crate::search::changed(&mut tx, &ctx.state, d.id, Some(r.id)).await?;
                 tx.commit().await?;
-                break;
+                return Ok(created);
             }
             // Another version was added a moment ago: take the next number.
             Err(e) if is_unique_violation(&e) && attempts < 3 => continue,
             Err(e) => return Err(e.into()),
         }
     }
-    Ok(Redirect::to(&format!(
-        "/datos/{}/recursos/{}?aviso=version",
-        d.slug, r.slug
-    ))
-    .into_response())
 }
 
 // ---------------------------------------------------------- resource page

@@ -165,3 +165,5 @@ admin-job-status-running = Running
 admin-job-status-succeeded = Succeeded
 admin-job-status-failed = Failed
 admin-job-status-cancelled = Cancelled
+footer-api = API for developers
+footer-open-data = Data catalog (data.json)

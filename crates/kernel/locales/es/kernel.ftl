@@ -165,3 +165,5 @@ admin-job-status-running = En curso
 admin-job-status-succeeded = Terminado
 admin-job-status-failed = Fallido
 admin-job-status-cancelled = Cancelado
+footer-api = API para desarrolladores
+footer-open-data = Catálogo de datos (data.json)

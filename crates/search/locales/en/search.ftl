@@ -9,6 +9,7 @@ search-kinds-label = Kind of result
 search-kind-all = All
 search-kind-dataset = Datasets
 search-kind-resource = Files
+search-kind-practice = Proactive transparency practices
 search-kind-body = Public bodies
 search-did-you-mean = Did you mean
 search-corrected = We show the results of that search.

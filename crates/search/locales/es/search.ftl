@@ -9,6 +9,7 @@ search-kinds-label = Tipo de resultado
 search-kind-all = Todo
 search-kind-dataset = Conjuntos de datos
 search-kind-resource = Archivos
+search-kind-practice = Prácticas de transparencia proactiva
 search-kind-body = Sujetos obligados
 search-did-you-mean = Quizás quiso decir
 search-corrected = Mostramos los resultados de esa búsqueda.
