@@ -30,6 +30,7 @@ pub fn platform() -> Platform {
         search::capability(),
         interop::capability(),
         proactive::capability(),
+        quality::capability(),
         portal::capability(),
     ])
 }

@@ -66,6 +66,8 @@ fn expected() -> BTreeMap<&'static str, &'static [Role]> {
         ("proactive.demand.ask", SIGNED_IN),
         ("proactive.demand.answer", BODY_EDITORS),
         ("proactive.demand.import", ADMIN),
+        ("quality.view", ALL),
+        ("quality.recompute", STAFF),
         ("interop.api.view", ALL),
         ("interop.dcat.view", ALL),
         ("interop.datajson.view", ALL),

@@ -248,3 +248,122 @@ async fn files_without_personal_data_publish_as_before() {
             .unwrap();
     assert_eq!(status, "clean");
 }
+
+#[tokio::test]
+async fn a_new_version_waits_for_its_check_while_the_previous_one_serves() {
+    let app = spawn_app().await;
+    let token = write_token(&app, "enlace.finanzas@apertura.example").await;
+    let r = reqwest::Client::new()
+        .post(app.url("/api/action/package_create"))
+        .header("authorization", &token)
+        .json(
+            &json!({"name": "nomina-resumen", "title": "Nómina por nivel",
+                      "owner_org": "secretaria-de-finanzas"}),
+        )
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    let v = upload(
+        &app,
+        &token,
+        "resource_create",
+        &[("package_id", "nomina-resumen")],
+        "nivel,plazas\n21,4\n",
+    )
+    .await;
+    let rid = v["result"]["id"].as_str().unwrap().to_string();
+    app.settle().await;
+    upload(
+        &app,
+        &token,
+        "resource_update",
+        &[("id", &rid)],
+        "nivel,plazas\n21,4\n22,9\n",
+    )
+    .await;
+    app.settle().await;
+    // As if its check had not run yet (a second after the upload).
+    let (version, slug): (i64, String) = {
+        let row: (i64, String) = sqlx::query_as(
+            "SELECT v.id, r.slug FROM resource_versions v JOIN resources r ON r.id = v.resource_id \
+             WHERE r.id = $1 AND v.number = 2",
+        )
+        .bind(rid.parse::<i64>().unwrap())
+        .fetch_one(app.app_state.db.pool())
+        .await
+        .unwrap();
+        row
+    };
+    sqlx::query("DELETE FROM privacy_scans WHERE version_id = $1")
+        .bind(version)
+        .execute(app.app_state.db.pool())
+        .await
+        .unwrap();
+    let file = format!("/datos/nomina-resumen/recursos/{slug}/v/2/beneficiarios.csv");
+    let (s, html) = app.get_text(&file).await;
+    assert_eq!(s, 503);
+    assert!(
+        html.contains("se está revisando en busca de datos personales"),
+        "{html}"
+    );
+    // The table served to the public is still the first, checked one.
+    let r: Value = app
+        .get(&format!("/api/3/action/datastore_search?resource_id={rid}"))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(r["result"]["total"], 1, "{r}");
+    // Its body reads the new one at once.
+    let r = reqwest::Client::new()
+        .get(app.url(&file))
+        .header("authorization", &token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    let r: Value = reqwest::Client::new()
+        .get(app.url(&format!("/api/3/action/datastore_search?resource_id={rid}")))
+        .header("authorization", &token)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(r["result"]["total"], 2);
+    // What was never checked is checked when a process starts.
+    app.app_state
+        .jobs
+        .enqueue(kernel::jobs::NewJob::new(
+            "ingest.privacy_backfill",
+            json!({}),
+        ))
+        .await
+        .unwrap();
+    app.settle().await;
+    let (s, _) = app.get_text(&file).await;
+    assert_eq!(s, 200);
+}
+
+#[tokio::test]
+async fn personal_identifiers_in_a_description_are_refused() {
+    let app = spawn_app().await;
+    let token = write_token(&app, "enlace.finanzas@apertura.example").await;
+    let r = reqwest::Client::new()
+        .post(app.url("/api/action/package_create"))
+        .header("authorization", &token)
+        .json(&json!({"name": "apoyos", "title": "Apoyos entregados",
+                      "notes": format!("Ejemplo de beneficiario: {}.", curp("GOMC850101HDFRRR0")),
+                      "owner_org": "secretaria-de-finanzas"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 409);
+    let v: Value = r.json().await.unwrap();
+    assert_eq!(v["error"]["__type"], "Validation Error", "{v}");
+    assert!(v.to_string().contains("datos personales"), "{v}");
+    let (s, _) = app.get_text("/datos/apoyos").await;
+    assert_eq!(s, 404, "nothing was stored");
+}

@@ -12,6 +12,35 @@ use kernel::web::Shared;
 use crate::domain::workflow::Status;
 use crate::store;
 
+/// Whether the personal-data guard reads files like this one: tables (CSV,
+/// TSV, Excel) and plain texts. The same choice as the scan job's
+/// (`ingest::privacy`) and as the SQL of `store::privacy_pending`.
+pub fn is_guarded(format: &str, filename: &str) -> bool {
+    let lower = filename.to_ascii_lowercase();
+    matches!(
+        format.to_ascii_uppercase().as_str(),
+        "CSV" | "TSV" | "XLSX" | "XLS"
+    ) || [".csv", ".tsv", ".tab", ".txt", ".md", ".markdown", ".text"]
+        .iter()
+        .any(|e| lower.ends_with(e))
+}
+
+/// Whether people outside the publishing body must wait for this version's
+/// bytes: the guard reads it and has not cleared it yet (not scanned yet,
+/// or personal data found that nobody justified). Its body and the
+/// institute read it at once (they are who fixes it).
+pub async fn held(db: &kernel::db::Db, v: &store::Version) -> Result<bool, sqlx::Error> {
+    if !is_guarded(&v.format, &v.filename) {
+        return Ok(false);
+    }
+    let status: Option<String> =
+        sqlx::query_scalar("SELECT status FROM privacy_scans WHERE version_id = $1")
+            .bind(v.id)
+            .fetch_optional(db.pool())
+            .await?;
+    Ok(!matches!(status.as_deref(), Some("clean" | "cleared")))
+}
+
 /// Unpublishes the dataset of `version_id` if that version is the current
 /// file of one of its live resources and the dataset is public.
 pub async fn withdraw_if_public(state: &Shared, version_id: i64) -> Result<bool, sqlx::Error> {
@@ -89,4 +118,19 @@ pub async fn publish_if_waiting(state: &Shared, version_id: i64) -> Result<bool,
     crate::search::changed_with_resources(&mut tx, state, d.id).await?;
     tx.commit().await?;
     Ok(true)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_guard_reads_tables_and_texts() {
+        assert!(is_guarded("CSV", "a.csv"));
+        assert!(is_guarded("XLSX", "libro.xlsx"));
+        assert!(is_guarded("TXT", "notas.TXT"));
+        assert!(is_guarded("BIN", "datos.tab"));
+        assert!(!is_guarded("PDF", "informe.pdf"));
+        assert!(!is_guarded("GeoJSON", "limites.geojson"));
+    }
 }

@@ -161,9 +161,10 @@ async fn export(
     json_format: bool,
 ) -> Result<Response, Error> {
     let (d, r) = resource_in(&ctx, &slug, &resource).await?;
-    let Some(ingest) = store::serving(&ctx.state.db, r.id).await? else {
+    let Some(ingest) = serving(&ctx, &d, r.id).await? else {
         return Err(Error::user(StatusCode::NOT_FOUND, "ingest-table-not-ready"));
     };
+    count_call(&ctx, &[r.id]);
     let Some(ds) = ctx.state.service::<Datastore>().cloned() else {
         return Err(Error::unavailable());
     };
@@ -296,7 +297,7 @@ async fn table_page(
     Path((slug, resource)): Path<(String, String)>,
 ) -> Result<Response, Error> {
     let (d, r) = resource_in(&ctx, &slug, &resource).await?;
-    let Some(ingest) = store::serving(&ctx.state.db, r.id).await? else {
+    let Some(ingest) = serving(&ctx, &d, r.id).await? else {
         return Err(Error::user(StatusCode::NOT_FOUND, "ingest-table-not-ready"));
     };
     let Some(ds) = ctx.state.service::<Datastore>() else {
@@ -495,6 +496,22 @@ fn params(ctx: &Ctx, method: &Method, body: &Bytes) -> Result<Map<String, J>, Bo
     Ok(m)
 }
 
+/// The table this person may read of a resource: its body and the
+/// institute the newest; everyone else the newest the personal-data guard
+/// has cleared.
+async fn serving(ctx: &Ctx, d: &Dataset, resource_id: i64) -> Result<Option<Ingest>, Error> {
+    let outsider = !catalog::http::resources::is_insider(ctx, d.body_id);
+    Ok(store::serving_for(&ctx.state.db, resource_id, outsider).await?)
+}
+
+/// Counts a use of these resources' tables through the API (measured for
+/// the quality score).
+fn count_call(ctx: &Ctx, resource_ids: &[i64]) {
+    if let Some(calls) = ctx.state.service::<crate::usage::ApiCalls>() {
+        calls.record(&ctx.state.db, resource_ids);
+    }
+}
+
 async fn datastore_search(ctx: Ctx, method: Method, body: Bytes) -> Result<Response, Error> {
     let params = match params(&ctx, &method, &body) {
         Ok(p) => p,
@@ -513,10 +530,11 @@ async fn datastore_search(ctx: Ctx, method: Method, body: Bytes) -> Result<Respo
     let Ok(resource_id) = raw_id.parse::<i64>() else {
         return Ok(not_found(&format!("no existe el recurso «{raw_id}»")));
     };
-    let Some((r, _d)) = resource_and_dataset(&ctx, resource_id).await? else {
+    let Some((r, d)) = resource_and_dataset(&ctx, resource_id).await? else {
         return Ok(not_found(&format!("no existe el recurso «{raw_id}»")));
     };
-    let Some(ingest) = store::serving(&ctx.state.db, r.id).await? else {
+    count_call(&ctx, &[r.id]);
+    let Some(ingest) = serving(&ctx, &d, r.id).await? else {
         return Ok(not_found(
             "este recurso todavía no tiene datos consultables: su carga está en curso o no se pudo hacer",
         ));
@@ -644,10 +662,10 @@ async fn datastore_search_sql(ctx: Ctx, method: Method, body: Bytes) -> Result<R
     let mut tables = vec![];
     let mut versions = vec![];
     for id in &ids {
-        if resource_and_dataset(&ctx, *id).await?.is_none() {
+        let Some((_, d)) = resource_and_dataset(&ctx, *id).await? else {
             return Ok(not_found(&format!("no existe el recurso «{id}»")));
-        }
-        let Some(ingest) = store::serving(&ctx.state.db, *id).await? else {
+        };
+        let Some(ingest) = serving(&ctx, &d, *id).await? else {
             return Ok(not_found(&format!(
                 "el recurso «{id}» todavía no tiene datos consultables"
             )));
@@ -659,6 +677,7 @@ async fn datastore_search_sql(ctx: Ctx, method: Method, body: Bytes) -> Result<R
             ingest.columns,
         ));
     }
+    count_call(&ctx, &ids);
     let rewritten = match crate::sql::rewrite(sql, &tables) {
         Ok(s) => s,
         Err(e) => return Ok(validation("sql", &e.to_string())),
@@ -1014,7 +1033,7 @@ impl Fragment for ResourceTable {
             return Ok(None);
         }
         let latest = current_ingest(ctx, r.id).await?;
-        let serving = store::serving(&ctx.state.db, r.id).await?;
+        let serving = serving(ctx, &d, r.id).await?;
         let mut preview = None;
         if let (Some(s), Some(ds)) = (&serving, ctx.state.service::<Datastore>()) {
             let q = query::Query {

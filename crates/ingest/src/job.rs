@@ -56,6 +56,10 @@ pub fn columns_of(schema: &tabular::Schema) -> Vec<Column> {
 
 pub struct IngestVersion {
     pub db: Db,
+    /// To announce a finished load (what the public sees of the resource
+    /// changed: its table, its validation).
+    pub events: kernel::events::Events,
+    pub jobs: kernel::jobs::JobQueue,
     pub files: FileStore,
     pub datastore: Datastore,
     pub tmp_dir: PathBuf,
@@ -623,6 +627,30 @@ impl IngestVersion {
     }
 }
 
+impl IngestVersion {
+    /// Tells whoever listens (search, quality) that a resource's load ended.
+    /// Not fatal: the periodic checks catch up.
+    async fn announce(&self, resource_id: i64) {
+        let result = async {
+            let mut tx = self.db.begin().await?;
+            let dataset: Option<i64> =
+                sqlx::query_scalar("SELECT dataset_id FROM resources WHERE id = $1")
+                    .bind(resource_id)
+                    .fetch_optional(&mut *tx)
+                    .await?;
+            if let Some(d) = dataset {
+                catalog::search::announce(&mut tx, &self.events, &self.jobs, d, Some(resource_id))
+                    .await?;
+            }
+            tx.commit().await
+        }
+        .await;
+        if let Err(e) = result {
+            tracing::warn!(error = %e, resource_id, "end of load not announced");
+        }
+    }
+}
+
 #[async_trait::async_trait]
 impl JobHandler for IngestVersion {
     fn kind(&self) -> &'static str {
@@ -674,6 +702,7 @@ impl JobHandler for IngestVersion {
         {
             Ok((rows, indexable)) => {
                 store::finish(&self.db, version_id, Status::Ready, Some(rows), None).await?;
+                self.announce(v.resource_id).await;
                 tracing::info!(version_id, rows, "ingest ready");
                 // Queryable now; fast for filters and sorts once indexed.
                 match self.datastore.create_indexes(version_id, &indexable).await {
@@ -707,6 +736,7 @@ impl JobHandler for IngestVersion {
                     }
                 };
                 store::finish(&self.db, version_id, status, None, Some(&message)).await?;
+                self.announce(v.resource_id).await;
                 result
             }
         }

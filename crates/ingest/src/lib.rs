@@ -11,6 +11,7 @@ pub mod privacy;
 pub mod query;
 pub mod sql;
 pub mod store;
+pub mod usage;
 
 use std::sync::Arc;
 
@@ -59,6 +60,7 @@ pub fn capability() -> Capability {
                 Arc::new(datastore::Datastore::open(config)?),
                 Arc::new(http::AnswerCache::new(CACHED_ANSWERS)),
                 Arc::new(geo::MapCache::new(CACHED_MAPS)),
+                Arc::new(usage::ApiCalls::default()),
             ])
         },
         jobs: |state| {
@@ -68,6 +70,8 @@ pub fn capability() -> Capability {
             vec![
                 Arc::new(job::IngestVersion {
                     db: state.db.clone(),
+                    events: state.events.clone(),
+                    jobs: state.jobs.clone(),
                     files: state.files.clone(),
                     datastore: ds.clone(),
                     tmp_dir: state.config.data_dir.join("tmp"),
@@ -77,6 +81,10 @@ pub fn capability() -> Capability {
                     files: state.files.clone(),
                     tmp_dir: state.config.data_dir.join("tmp"),
                     state: state.clone(),
+                }),
+                Arc::new(privacy::PrivacyBackfill {
+                    db: state.db.clone(),
+                    jobs: state.jobs.clone(),
                 }),
             ]
         },
@@ -90,6 +98,7 @@ pub fn capability() -> Capability {
                 job: privacy::PRIVACY_SCAN,
             },
         ],
+        at_start: vec![privacy::PRIVACY_BACKFILL],
         ..Capability::new("ingest")
     }
 }

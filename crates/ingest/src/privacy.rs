@@ -202,3 +202,62 @@ impl JobHandler for PrivacyScan {
         Ok(())
     }
 }
+
+/// The job that scans what was never scanned (files stored before the
+/// guard existed, or whose scan job was lost): queued at every start.
+pub const PRIVACY_BACKFILL: &str = "ingest.privacy_backfill";
+
+/// `ingest.privacy_backfill`: a scan job for each current version the guard
+/// reads that has no scan yet (outside readers wait for it).
+pub struct PrivacyBackfill {
+    pub db: Db,
+    pub jobs: kernel::jobs::JobQueue,
+}
+
+#[async_trait]
+impl JobHandler for PrivacyBackfill {
+    fn kind(&self) -> &'static str {
+        PRIVACY_BACKFILL
+    }
+
+    async fn run(&self, _ctx: &JobContext) -> Result<(), JobError> {
+        use sqlx::Row;
+        let rows = sqlx::query(
+            "SELECT v.id, v.resource_id, r.dataset_id, v.format, v.filename FROM resource_versions v \
+             JOIN resources r ON r.id = v.resource_id WHERE r.deleted_at IS NULL \
+             AND v.number = (SELECT MAX(number) FROM resource_versions w WHERE w.resource_id = v.resource_id) \
+             AND NOT EXISTS (SELECT 1 FROM privacy_scans p WHERE p.version_id = v.id)",
+        )
+        .fetch_all(self.db.pool())
+        .await?;
+        let mut queued = 0;
+        for r in &rows {
+            let (format, filename): (String, String) =
+                (r.try_get("format")?, r.try_get("filename")?);
+            if !catalog::privacy::is_guarded(&format, &filename) {
+                continue;
+            }
+            let id: i64 = r.try_get("id")?;
+            let payload = serde_json::json!({
+                "version_id": id,
+                "resource_id": r.try_get::<i64, _>("resource_id")?,
+                "dataset_id": r.try_get::<i64, _>("dataset_id")?,
+                "format": format,
+            });
+            self.jobs
+                .enqueue(
+                    kernel::jobs::NewJob::new(PRIVACY_SCAN, payload)
+                        .coalesce(format!("{PRIVACY_SCAN}:{id}")),
+                )
+                .await?;
+            queued += 1;
+        }
+        if queued > 0 {
+            tracing::info!(
+                queued,
+                "personal-data scans queued for versions never scanned"
+            );
+        }
+        Ok(())
+    }
+}

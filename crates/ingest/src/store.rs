@@ -332,8 +332,26 @@ pub async fn by_version(db: &Db, version_id: i64) -> Result<Option<Ingest>, sqlx
 
 /// The version to query: the newest whose load is complete.
 pub async fn serving(db: &Db, resource_id: i64) -> Result<Option<Ingest>, sqlx::Error> {
+    serving_for(db, resource_id, false).await
+}
+
+/// [`serving`], for a reader outside the publishing body when `cleared_only`:
+/// the newest table the personal-data guard has cleared (a new version
+/// waits for its scan; one with personal data nobody justified is never
+/// served to them), so the previous one keeps serving meanwhile.
+pub async fn serving_for(
+    db: &Db,
+    resource_id: i64,
+    cleared_only: bool,
+) -> Result<Option<Ingest>, sqlx::Error> {
+    let cleared = if cleared_only {
+        " AND EXISTS (SELECT 1 FROM privacy_scans p WHERE p.version_id = ingests.version_id \
+         AND p.status IN ('clean', 'cleared'))"
+    } else {
+        ""
+    };
     let sql = format!(
-        "SELECT {COLUMNS} FROM ingests WHERE resource_id = $1 AND status = 'ready' ORDER BY version_id DESC LIMIT 1"
+        "SELECT {COLUMNS} FROM ingests WHERE resource_id = $1 AND status = 'ready'{cleared} ORDER BY version_id DESC LIMIT 1"
     );
     let row = sqlx::query(&sql)
         .bind(resource_id)

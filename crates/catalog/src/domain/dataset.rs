@@ -131,6 +131,21 @@ pub fn parse(
     {
         errors.insert("version_notes", "catalog-error-too-long");
     }
+    // The texts of a dataset are public the moment it is: personal
+    // identifiers in them are refused here, before anything is stored.
+    for (field, text) in [
+        ("title", title.as_str()),
+        ("description", description.as_str()),
+        ("keywords", &keywords.join(" ")),
+        (
+            "version_notes",
+            version_notes.as_deref().unwrap_or_default(),
+        ),
+    ] {
+        if !errors.contains_key(field) && has_personal_identifier(text) {
+            errors.insert(field, "catalog-error-personal-data");
+        }
+    }
     let meta = Metadata {
         title,
         description,
@@ -151,6 +166,20 @@ pub fn parse(
     } else {
         Err((meta, errors))
     }
+}
+
+/// Whether a text carries an identifier of a person: a CURP, the RFC of a
+/// natural person, a voter key, a CLABE or a card number. E-mail addresses
+/// and telephone numbers are not refused in metadata: there they are, almost
+/// always, an office's public contact (the contact fields exist for it).
+pub fn has_personal_identifier(text: &str) -> bool {
+    use privacy::Kind;
+    privacy::scan_text(text).iter().any(|f| {
+        matches!(
+            f.kind,
+            Kind::Curp | Kind::RfcPersona | Kind::IneKey | Kind::Clabe | Kind::Card
+        )
+    })
 }
 
 /// `yyyy-mm-dd`, a real calendar date.
@@ -189,6 +218,43 @@ pub fn slug_for(title: &str, taken: impl Fn(&str) -> bool) -> String {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn personal_identifiers_in_the_texts_are_refused_contacts_are_not() {
+        let m: Vec<String> = vec![];
+        let curp = format!(
+            "GOMC850101HDFRRR0{}",
+            privacy::check::curp_check_digit("GOMC850101HDFRRR0").unwrap()
+        );
+        let (_, errors) = parse(
+            &pairs(&[
+                ("title", "Beneficiarios"),
+                (
+                    "description",
+                    &format!("Por ejemplo, el beneficiario {curp} recibió 1,500 pesos."),
+                ),
+            ]),
+            &known(&m),
+        )
+        .unwrap_err();
+        assert_eq!(
+            errors.get("description"),
+            Some(&"catalog-error-personal-data")
+        );
+        assert!(!errors.contains_key("title"));
+        let (_, errors) =
+            parse(&pairs(&[("title", &format!("Padrón {curp}"))]), &known(&m)).unwrap_err();
+        assert_eq!(errors.get("title"), Some(&"catalog-error-personal-data"));
+        // An office's e-mail and telephone are its public contact.
+        let ok = parse(
+            &pairs(&[
+                ("title", "Obras públicas"),
+                ("description", "Dudas: transparencia@zacazonapan.gob.mx o 722 123 4567. RFC del municipio: MZA850101AB1."),
+            ]),
+            &known(&m),
+        );
+        assert!(ok.is_ok(), "{ok:?}");
+    }
+
     use super::*;
 
     fn known_munis() -> Vec<String> {

@@ -372,6 +372,8 @@ async fn show(ctx: Ctx, Path(slug): Path<String>) -> Result<Response, Error> {
     // What other capabilities put in the page's <head> (schema.org JSON-LD,
     // alternate links to the dataset in other formats).
     let head_fragments = ctx.fragments("dataset-head", d.id).await?;
+    // What other capabilities show beside the dataset (its quality score).
+    let fragments = ctx.fragments("dataset", d.id).await?;
     // Personal data found in its files: its people and the institute see
     // where (masked), and the institute may record that it is lawful.
     let (waiting_publication, personal_data) = if member || staff {
@@ -407,6 +409,7 @@ async fn show(ctx: Ctx, Path(slug): Path<String>) -> Result<Response, Error> {
             steps => steps,
             needs_resources => !has_resources,
             head_fragments => head_fragments,
+            fragments => fragments,
             personal_data => personal_data,
             waiting_publication => waiting_publication,
             may_justify => staff,

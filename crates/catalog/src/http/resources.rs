@@ -1269,6 +1269,14 @@ async fn download(
     let v = store::version_by_number(&ctx.state.db, r.id, number)
         .await?
         .ok_or_else(Error::not_found)?;
+    // A file the personal-data guard has not cleared yet (a new version of a
+    // public dataset, seconds old) waits for it, except for its own people.
+    if !is_insider(&ctx, d.body_id) && crate::privacy::held(&ctx.state.db, &v).await? {
+        return Err(Error::user(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "catalog-download-under-review",
+        ));
+    }
     let cache = if d.is_public() {
         "public, max-age=31536000, immutable"
     } else {

@@ -188,3 +188,4 @@ demand-stats-topic = Topic
 demand-stats-requests = Requests
 demand-stats-empty = No statistics imported yet.
 proactive-demand-link = What information would you like published? Ask for it or support what others ask
+proactive-quality-link = Quality of the published data

@@ -188,3 +188,4 @@ demand-stats-topic = Tema
 demand-stats-requests = Solicitudes
 demand-stats-empty = Aún no se han importado estadísticas.
 proactive-demand-link = ¿Qué información le gustaría que se publicara? Pídala o apoye lo que otras personas piden
+proactive-quality-link = Calidad de los datos publicados
