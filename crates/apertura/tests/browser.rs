@@ -35,7 +35,7 @@ const WAIT: Duration = Duration::from_secs(10);
 
 /// The pages axe checks at desktop width (the language switch goes last: it
 /// leaves a cookie behind).
-const AXE_PAGES: [&str; 19] = [
+const AXE_PAGES: [&str; 22] = [
     "/",
     "/api",
     "/transparencia-proactiva",
@@ -52,6 +52,9 @@ const AXE_PAGES: [&str; 19] = [
     "/municipios?menos70=1&orden=poblacion&dir=desc",
     "/municipios/zacazonapan",
     "/datos",
+    "/calidad",
+    "/datos/poblacion-municipios-2020/calidad",
+    "/sujetos-obligados/ayuntamiento-de-zacazonapan/calidad",
     "/aviso-de-privacidad",
     "/no-existe",
     "/?lang=en",
@@ -256,7 +259,13 @@ async fn movil_sin_desbordamiento_horizontal() {
     with_browser(|page| async move {
         page.resize(PHONE).await;
         let mut report = String::new();
-        for path in ["/", "/municipios", "/municipios/zacazonapan"] {
+        for path in [
+            "/",
+            "/municipios",
+            "/municipios/zacazonapan",
+            "/calidad",
+            "/datos/poblacion-municipios-2020/calidad",
+        ] {
             page.open(path).await;
             let width = page.js("return window.innerWidth;").await;
             assert_eq!(width, json!(PHONE.0), "viewport width on {path}");

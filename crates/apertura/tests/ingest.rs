@@ -430,11 +430,15 @@ async fn post_version(app: &TestApp, editor: &reqwest::Client, notes: &str, csv:
     assert_eq!(r.status(), 303);
 }
 
-/// Uploads `csv` as a new version of the demo works table and waits for its load.
+/// Uploads `csv` as a new version of the demo works table and waits for its
+/// load and its personal-data check (until both, the public is served the
+/// previous version).
 async fn new_version(app: &TestApp, editor: &reqwest::Client, csv: &[u8]) -> Value {
     loaded(app, editor, WORKS).await;
     post_version(app, editor, "Nueva versión", csv).await;
-    loaded(app, editor, WORKS).await
+    let state = loaded(app, editor, WORKS).await;
+    app.settle().await;
+    state
 }
 
 #[tokio::test]

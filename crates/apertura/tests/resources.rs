@@ -41,6 +41,28 @@ struct App {
     shutdown: Option<tokio::sync::oneshot::Sender<()>>,
 }
 
+impl App {
+    /// Waits for the background jobs (the load and the personal-data check
+    /// of a new file: until the check, only its body may download it).
+    async fn settle(&self) {
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+        loop {
+            let busy: i64 = sqlx::query_scalar(
+                "SELECT COUNT(*) FROM jobs WHERE status = 'running' OR (status = 'pending' AND run_at <= $1)",
+            )
+            .bind(kernel::time::now())
+            .fetch_one(self.state.db.pool())
+            .await
+            .unwrap();
+            if busy == 0 {
+                return;
+            }
+            assert!(std::time::Instant::now() < deadline, "jobs never finished");
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        }
+    }
+}
+
 impl Drop for App {
     fn drop(&mut self) {
         if let Some(tx) = self.shutdown.take() {
@@ -446,7 +468,9 @@ async fn a_csv_with_accents_keeps_every_version_at_its_permanent_address() {
         "the permanent address in full"
     );
 
-    // The download: the same bytes, with their hash.
+    // The download: the same bytes, with their hash (once checked for
+    // personal data).
+    app.settle().await;
     let r = app.get(&anon, &v1).await;
     assert_eq!(r.status(), 200);
     assert!(header(&r, "content-type").starts_with("text/csv"));
@@ -625,6 +649,7 @@ async fn a_five_megabyte_upload_streams_to_storage() {
     .await;
     assert_eq!(r.status(), 303);
     assert_eq!(versions_in(&app, id).await, 1);
+    app.settle().await;
     let r = app
         .get(
             &app.browser(),
@@ -817,6 +842,7 @@ async fn html_and_svg_are_stored_but_only_served_as_attachments_of_bytes() {
         .await;
         assert_eq!(r.status(), 303, "{filename}");
         let page = location(&r).replace("?aviso=creado", "");
+        app.settle().await;
         let r = app.get(&app.browser(), &format!("{page}/descargar")).await;
         let r = app.get(&app.browser(), &location(&r)).await;
         assert_eq!(r.status(), 200);
