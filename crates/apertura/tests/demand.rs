@@ -235,4 +235,26 @@ async fn administrators_import_access_request_statistics() {
         .await
         .unwrap();
     assert_eq!(rows, 4, "nothing of the bad file was imported");
+
+    // The file as the requests system exports it: Latin-1, chosen as a file.
+    let latin1: Vec<u8> = "body,topic,date,count\nsecretaria-de-finanzas,Nómina,2025-04-01,2\n"
+        .chars()
+        .map(|c| u8::try_from(u32::from(c)).unwrap())
+        .collect();
+    let token = app.form_token(&admin, ADMIN).await;
+    let (ct, body) = common::multipart(
+        &[("csv", "")],
+        &[("csv_file", "solicitudes.csv", "text/csv", &latin1)],
+    );
+    let r = admin
+        .post(app.url(ADMIN))
+        .query(&[("_csrf", token.as_str())])
+        .header("content-type", ct)
+        .body(body)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 303, "{}", r.text().await.unwrap());
+    let html = text(&admin, &app, r.headers()["location"].to_str().unwrap()).await;
+    assert!(html.contains("Nómina</td><td>7</td>"), "{html}");
 }

@@ -556,7 +556,9 @@ async fn a_csv_with_accents_keeps_every_version_at_its_permanent_address() {
         "/datos/poblacion-zacazonapan/recursos/poblacion-por-localidad/v/2/poblaci%C3%B3n-2021.csv";
     assert!(html.contains(v2));
 
-    // Version 1 still serves the original bytes; the latest address leads to 2.
+    // Version 1 still serves the original bytes; the latest address leads to
+    // 2 (readable by everyone once checked for personal data).
+    app.settle().await;
     let r = app.get(&anon, &v1).await;
     assert_eq!(r.status(), 200);
     assert_eq!(&r.bytes().await.unwrap()[..], CSV.as_bytes());

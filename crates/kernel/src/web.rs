@@ -522,11 +522,16 @@ pub fn template_env(
             let mut args = fluent_bundle::FluentArgs::new();
             for name in kwargs.args() {
                 let v: Value = kwargs.get(name)?;
-                let text = match v.as_i64() {
-                    Some(n) => format_int(n),
-                    None => v.to_string(),
+                // Small whole numbers stay numbers, so that plural variants
+                // (`[one] 1 conjunto`) match; larger ones get the thousands
+                // separator (Fluent's own formatting has none), and every
+                // language here puts them in the `other` variant anyway.
+                let value: fluent_bundle::FluentValue<'_> = match v.as_i64() {
+                    Some(n) if n.abs() < 1000 => n.into(),
+                    Some(n) => format_int(n).into(),
+                    None => v.to_string().into(),
                 };
-                args.set(name.to_string(), text);
+                args.set(name.to_string(), value);
             }
             Ok(if args.iter().next().is_some() {
                 i18n.t_args(locale, &key, &args)

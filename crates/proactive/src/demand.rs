@@ -669,15 +669,90 @@ async fn stats_page(ctx: Ctx, Query(q): Query<StatsQuery>) -> Result<Response, E
     render_stats(&ctx, "", None, imported, StatusCode::OK).await
 }
 
-async fn stats_import(
-    ctx: Ctx,
-    Form(pairs): Form<Vec<(String, String)>>,
-) -> Result<Response, Error> {
-    let text = pairs
-        .iter()
-        .find(|(k, _)| k == "csv")
-        .map(|(_, v)| v.clone())
-        .unwrap_or_default();
+/// The largest statistics file read, in bytes.
+const STATS_MAX_BYTES: usize = 8 * 1024 * 1024;
+
+/// The CSV of an import: the file chosen (`csv_file`, as the systems of
+/// access requests export it: UTF-8, or Latin-1 as many do), else the text
+/// pasted (`csv`). A plain form (pasted only) is read too.
+async fn stats_text(
+    ctx: &Ctx,
+    request: axum::extract::Request,
+) -> Result<Result<String, String>, Error> {
+    use axum::extract::FromRequest;
+    let multipart = request
+        .headers()
+        .get(axum::http::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("multipart/form-data"));
+    if !multipart {
+        let Form(pairs) = Form::<Vec<(String, String)>>::from_request(request, &())
+            .await
+            .map_err(|_| Error::user(StatusCode::BAD_REQUEST, "demand-stats-unreadable"))?;
+        let text = pairs.into_iter().find(|(k, _)| k == "csv").map(|(_, v)| v);
+        return Ok(Ok(text.unwrap_or_default()));
+    }
+    let mut form = axum::extract::Multipart::from_request(request, &())
+        .await
+        .map_err(|_| Error::user(StatusCode::BAD_REQUEST, "demand-stats-unreadable"))?;
+    let (mut file, mut pasted) = (None, String::new());
+    loop {
+        let mut field = match form.next_field().await {
+            Ok(Some(f)) => f,
+            Ok(None) => break,
+            Err(_) => return Ok(Err(ctx.t("demand-stats-unreadable"))),
+        };
+        let name = field.name().unwrap_or_default().to_string();
+        if name != "csv_file" && name != "csv" {
+            continue;
+        }
+        let mut bytes = Vec::new();
+        loop {
+            match field.chunk().await {
+                Ok(Some(chunk)) => {
+                    if bytes.len() + chunk.len() > STATS_MAX_BYTES {
+                        return Ok(Err(ctx.t("demand-stats-too-big")));
+                    }
+                    bytes.extend_from_slice(&chunk);
+                }
+                Ok(None) => break,
+                Err(_) => return Ok(Err(ctx.t("demand-stats-unreadable"))),
+            }
+        }
+        if name == "csv_file" {
+            file = Some(bytes).filter(|b| !b.is_empty());
+        } else {
+            pasted = String::from_utf8_lossy(&bytes).into_owned();
+        }
+    }
+    Ok(Ok(match file {
+        Some(bytes) => decode(bytes),
+        None => pasted,
+    }))
+}
+
+/// UTF-8 (without its byte-order mark), else Latin-1: each byte one
+/// character, which is what Windows-1252 exports hold for Spanish letters.
+fn decode(bytes: Vec<u8>) -> String {
+    let text = String::from_utf8(bytes)
+        .unwrap_or_else(|e| e.into_bytes().iter().map(|&b| char::from(b)).collect());
+    text.trim_start_matches('\u{feff}').to_string()
+}
+
+async fn stats_import(ctx: Ctx, request: axum::extract::Request) -> Result<Response, Error> {
+    let text = match stats_text(&ctx, request).await? {
+        Ok(text) => text,
+        Err(message) => {
+            return render_stats(
+                &ctx,
+                "",
+                Some(message),
+                None,
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await
+        }
+    };
     let names = body_names(&ctx).await?;
     let by_slug: HashMap<&str, i64> = names
         .iter()
@@ -723,6 +798,12 @@ mod tests {
         list.iter()
             .map(|(k, v)| (k.to_string(), v.to_string()))
             .collect()
+    }
+
+    #[test]
+    fn files_are_read_as_utf8_or_latin1() {
+        assert_eq!(decode("\u{feff}año,ñ".as_bytes().to_vec()), "año,ñ");
+        assert_eq!(decode(b"A\xf1o,N\xf3mina".to_vec()), "Año,Nómina");
     }
 
     #[test]

@@ -173,6 +173,46 @@ pub const CRITERIA: [&str; 8] = [
     "use",
 ];
 
+/// Every key a [`Loss`] may carry (each has `quality-loss-{key}` and
+/// `quality-fix-{key}` in both languages), and every remark's
+/// (`quality-note-{key}`).
+pub const LOSS_KEYS: [&str; 24] = [
+    "no-resources",
+    "format-not-structured",
+    "format-proprietary",
+    "licence-closed",
+    "no-description",
+    "short-description",
+    "no-themes",
+    "no-keywords",
+    "no-contact",
+    "no-spatial",
+    "no-temporal",
+    "dictionary-incomplete",
+    "load-failed",
+    "validation-errors",
+    "no-frequency",
+    "overdue",
+    "overdue-long",
+    "readability-no-description",
+    "readability-too-short",
+    "readability-very-hard",
+    "readability-hard",
+    "not-public",
+    "unused",
+    "little-use",
+];
+pub const NOTE_KEYS: [&str; 8] = [
+    "format-stars",
+    "tables-pending",
+    "no-tables",
+    "validation-clean",
+    "no-schedule",
+    "on-time",
+    "readability-ok",
+    "uses",
+];
+
 /// A description shorter than this (in characters) cannot say what the
 /// data is, where it comes from and what it is for.
 pub const SHORT_DESCRIPTION: usize = 100;
@@ -306,17 +346,29 @@ fn metadata(f: &Facts) -> Criterion {
     criterion("metadata", METADATA, losses, vec![])
 }
 
-/// The tables' loads: (loaded, pending, failed).
-fn tables(
-    f: &Facts,
-) -> (
-    Vec<(&ResourceFacts, i64, i64, i64, i64)>,
-    usize,
-    Vec<(&str, &str)>,
-) {
-    let mut loaded = vec![];
-    let mut pending = 0;
-    let mut failed = vec![];
+/// A loaded table of the dataset.
+struct Loaded<'a> {
+    name: &'a str,
+    rows: i64,
+    errors: i64,
+    columns: i64,
+    described: i64,
+}
+
+/// The tables' loads.
+struct Tables<'a> {
+    loaded: Vec<Loaded<'a>>,
+    pending: usize,
+    /// (resource name, error) of each failed load.
+    failed: Vec<(&'a str, &'a str)>,
+}
+
+fn tables(f: &Facts) -> Tables<'_> {
+    let mut t = Tables {
+        loaded: vec![],
+        pending: 0,
+        failed: vec![],
+    };
     for r in &f.resources {
         match &r.table {
             Some(TableFacts::Loaded {
@@ -324,18 +376,26 @@ fn tables(
                 errors,
                 columns,
                 described,
-            }) => loaded.push((r, *rows, *errors, *columns, *described)),
-            Some(TableFacts::Pending) => pending += 1,
-            Some(TableFacts::Failed { error }) => failed.push((r.name.as_str(), error.as_str())),
+            }) => t.loaded.push(Loaded {
+                name: &r.name,
+                rows: *rows,
+                errors: *errors,
+                columns: *columns,
+                described: *described,
+            }),
+            Some(TableFacts::Pending) => t.pending += 1,
+            Some(TableFacts::Failed { error }) => t.failed.push((&r.name, error)),
             None => {}
         }
     }
-    (loaded, pending, failed)
+    t
 }
 
 fn dictionary(f: &Facts) -> Criterion {
-    let (loaded, pending, _) = tables(f);
-    let columns: i64 = loaded.iter().map(|t| t.3.max(0)).sum();
+    let Tables {
+        loaded, pending, ..
+    } = tables(f);
+    let columns: i64 = loaded.iter().map(|t| t.columns.max(0)).sum();
     if columns == 0 {
         let note = if pending > 0 {
             "tables-pending"
@@ -344,13 +404,16 @@ fn dictionary(f: &Facts) -> Criterion {
         };
         return criterion("dictionary", DICTIONARY, vec![], vec![Loss::new(0, note)]);
     }
-    let described: i64 = loaded.iter().map(|t| t.4.clamp(0, t.3.max(0))).sum();
+    let described: i64 = loaded
+        .iter()
+        .map(|t| t.described.clamp(0, t.columns.max(0)))
+        .sum();
     // Rounded down: full points only for a complete dictionary.
     let points = u32::try_from(i64::from(DICTIONARY) * described / columns).unwrap_or(0);
     let mut lacking: Vec<&str> = loaded
         .iter()
-        .filter(|t| t.4 < t.3)
-        .map(|t| t.0.name.as_str())
+        .filter(|t| t.described < t.columns)
+        .map(|t| t.name)
         .collect();
     lacking.dedup();
     let losses = if points < DICTIONARY {
@@ -365,12 +428,15 @@ fn dictionary(f: &Facts) -> Criterion {
 }
 
 fn validation(f: &Facts) -> Criterion {
-    let (loaded, pending, failed) = tables(f);
-    if !failed.is_empty() {
-        let (name, error) = failed[0];
+    let Tables {
+        loaded,
+        pending,
+        failed,
+    } = tables(f);
+    if let Some((name, error)) = failed.first() {
         let error: String = error.chars().take(200).collect();
         let loss = Loss::new(VALIDATION, "load-failed")
-            .arg("resource", name)
+            .arg("resource", *name)
             .arg("error", error)
             .arg("count", failed.len() as i64);
         return criterion("validation", VALIDATION, vec![loss], vec![]);
@@ -383,8 +449,8 @@ fn validation(f: &Facts) -> Criterion {
         };
         return criterion("validation", VALIDATION, vec![], vec![Loss::new(0, note)]);
     }
-    let rows: i64 = loaded.iter().map(|t| t.1.max(0)).sum();
-    let errors: i64 = loaded.iter().map(|t| t.2.max(0)).sum();
+    let rows: i64 = loaded.iter().map(|t| t.rows.max(0)).sum();
+    let errors: i64 = loaded.iter().map(|t| t.errors.max(0)).sum();
     if errors == 0 {
         let note = Loss::new(0, "validation-clean").arg("rows", rows);
         return criterion("validation", VALIDATION, vec![], vec![note]);
@@ -397,8 +463,8 @@ fn validation(f: &Facts) -> Criterion {
     };
     let names: Vec<&str> = loaded
         .iter()
-        .filter(|t| t.2 > 0)
-        .map(|t| t.0.name.as_str())
+        .filter(|t| t.errors > 0)
+        .map(|t| t.name)
         .collect();
     let loss = Loss::new(lost, "validation-errors")
         .arg("errors", errors)
@@ -580,6 +646,14 @@ mod tests {
 
     /// Every point lost is explained, and no criterion goes below zero.
     fn explained(a: &Assessment) {
+        for c in &a.criteria {
+            for l in &c.losses {
+                assert!(LOSS_KEYS.contains(&l.key.as_str()), "{} not listed", l.key);
+            }
+            for n in &c.notes {
+                assert!(NOTE_KEYS.contains(&n.key.as_str()), "{} not listed", n.key);
+            }
+        }
         let max: u32 = a.criteria.iter().map(|c| c.max).sum();
         assert_eq!(max, 100);
         for c in &a.criteria {
@@ -820,5 +894,42 @@ mod tests {
         assert_eq!(fixes[0].datasets.len(), 2);
         assert_eq!(fixes[1].key, "no-keywords");
         assert_eq!(fixes[1].datasets, [("nada".into(), "Nada".into(), 2)]);
+    }
+
+    #[test]
+    #[allow(clippy::useless_vec)] // the catalogs! macro makes the manifest's Vec
+    fn every_key_has_its_messages_in_both_languages() {
+        use kernel::i18n::{I18n, Locale};
+        let i18n = I18n::new(&kernel::catalogs!("quality")).expect("catalogs parse");
+        for locale in [Locale::Es, Locale::En] {
+            for key in LOSS_KEYS {
+                for prefix in ["loss", "fix"] {
+                    let id = format!("quality-{prefix}-{key}");
+                    assert!(i18n.has(locale, &id), "{id} in {}", locale.code());
+                }
+            }
+            for key in NOTE_KEYS {
+                let id = format!("quality-note-{key}");
+                assert!(i18n.has(locale, &id), "{id} in {}", locale.code());
+            }
+            for band in [
+                Band::VeryHard,
+                Band::SomewhatHard,
+                Band::Normal,
+                Band::FairlyEasy,
+                Band::VeryEasy,
+            ] {
+                let id = format!("quality-band-{}", band.code());
+                assert!(i18n.has(locale, &id), "{id}");
+            }
+            for code in CRITERIA {
+                for id in [
+                    format!("quality-criterion-{code}"),
+                    format!("quality-criterion-{code}-about"),
+                ] {
+                    assert!(i18n.has(locale, &id), "{id}");
+                }
+            }
+        }
     }
 }

@@ -189,3 +189,7 @@ demand-stats-requests = Requests
 demand-stats-empty = No statistics imported yet.
 proactive-demand-link = What information would you like published? Ask for it or support what others ask
 proactive-quality-link = Quality of the published data
+demand-stats-file = CSV file
+demand-stats-file-hint = The file your access-request system exports (UTF-8 or Latin-1). Without a file, the text pasted below is imported.
+demand-stats-unreadable = The file sent could not be read; please try again.
+demand-stats-too-big = The file is too large: 8 MB at most.

@@ -189,3 +189,7 @@ demand-stats-requests = Solicitudes
 demand-stats-empty = Aún no se han importado estadísticas.
 proactive-demand-link = ¿Qué información le gustaría que se publicara? Pídala o apoye lo que otras personas piden
 proactive-quality-link = Calidad de los datos publicados
+demand-stats-file = Archivo CSV
+demand-stats-file-hint = El archivo que exporta su sistema de solicitudes (UTF-8 o Latin-1). Si no elige archivo, se importa el texto pegado abajo.
+demand-stats-unreadable = No se pudo leer el archivo enviado; inténtelo de nuevo.
+demand-stats-too-big = El archivo es demasiado grande: el máximo es de 8 MB.

@@ -109,7 +109,13 @@ quality-card-body-link = See the quality dashboard
 quality-state-title = Quality of the State of Mexico's open data
 quality-state-lead = How the data public bodies publish is doing: average, progress over time and ranking.
 quality-recomputing = Every score is being recomputed; the results update in a few minutes.
-quality-state-summary = Average of { $datasets } datasets published by { $bodies } public bodies; { $overdue } overdue.
+quality-state-summary = Average of { $datasets ->
+    [one] 1 dataset
+   *[other] { $datasets } datasets
+  } published by { $bodies ->
+    [one] 1 public body
+   *[other] { $bodies } public bodies
+  }; { $overdue } overdue.
 quality-by-criterion = Average points per criterion
 quality-criteria-caption = Average points in each criterion of the score
 quality-criterion = Criterion
@@ -131,7 +137,10 @@ quality-method = Open format (20 points), open licence (10), complete metadata (
 quality-recompute = Recompute every score now
 quality-body-title = Data quality
 quality-body-lead = The scores of this public body's datasets, and what to fix first.
-quality-body-summary = Average of { $datasets } published datasets; { $overdue } overdue.
+quality-body-summary = Average of { $datasets ->
+    [one] 1 published dataset
+   *[other] { $datasets } published datasets
+  }; { $overdue } overdue.
 quality-position = Ranked { $position } of { $total } public bodies.
 quality-body-none = It has no published dataset with a score yet.
 quality-fix-next = What to fix first

@@ -109,7 +109,13 @@ quality-card-body-link = Ver el tablero de calidad
 quality-state-title = Calidad de los datos abiertos del Estado de México
 quality-state-lead = Cómo están los datos que publican los sujetos obligados: promedio, avance en el tiempo y clasificación.
 quality-recomputing = Se están recalculando todos los puntajes; los resultados se actualizan en unos minutos.
-quality-state-summary = Promedio de { $datasets } conjuntos publicados por { $bodies } sujetos obligados; { $overdue } con actualización vencida.
+quality-state-summary = Promedio de { $datasets ->
+    [one] 1 conjunto publicado
+   *[other] { $datasets } conjuntos publicados
+  } por { $bodies ->
+    [one] 1 sujeto obligado
+   *[other] { $bodies } sujetos obligados
+  }; { $overdue } con actualización vencida.
 quality-by-criterion = Puntos promedio por criterio
 quality-criteria-caption = Puntos promedio en cada criterio del puntaje
 quality-criterion = Criterio
@@ -131,7 +137,13 @@ quality-method = Formato abierto (20 puntos), licencia abierta (10), metadatos c
 quality-recompute = Recalcular todos los puntajes ahora
 quality-body-title = Calidad de los datos
 quality-body-lead = Puntaje de los conjuntos de datos de este sujeto obligado y qué corregir primero.
-quality-body-summary = Promedio de { $datasets } conjuntos publicados; { $overdue } con actualización vencida.
+quality-body-summary = Promedio de { $datasets ->
+    [one] 1 conjunto publicado
+   *[other] { $datasets } conjuntos publicados
+  }; { $overdue ->
+    [one] 1 con actualización vencida
+   *[other] { $overdue } con actualización vencida
+  }.
 quality-position = Lugar { $position } de { $total } sujetos obligados.
 quality-body-none = Todavía no tiene conjuntos publicados con puntaje.
 quality-fix-next = Qué corregir primero
